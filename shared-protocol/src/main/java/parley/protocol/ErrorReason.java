@@ -1,0 +1,42 @@
+package parley.protocol;
+
+/**
+ * The stable machine-readable reasons of {@code error} events, each with its HTTP-like code.
+ * Names are public (PROTOCOL.md): add new ones, never rename one.
+ */
+public enum ErrorReason {
+    /** The frame is not a JSON object. */
+    BAD_JSON(400),
+    /** {@code type} is missing or not one of the client event types. */
+    UNKNOWN_TYPE(400),
+    /** A required field is missing, or a field has the wrong JSON type. */
+    BAD_FIELD(400),
+    /** The nickname breaks the character or length rules. */
+    INVALID_NICK(400),
+    /** Nicknames starting with {@code guest-} are assigned by the server only. */
+    NICK_RESERVED(400),
+    /** The room name breaks the character or length rules. */
+    INVALID_ROOM(400),
+    /** The text is empty, only whitespace, or holds characters that are not allowed. */
+    INVALID_TEXT(400),
+    /** The request names a room the sender is not a member of. */
+    NOT_IN_ROOM(403),
+    /** No user holds that nickname. */
+    NO_SUCH_USER(404),
+    /** No room of that name exists. */
+    NO_SUCH_ROOM(404),
+    /** Somebody else holds that nickname. */
+    NICK_TAKEN(409),
+    /** The text is longer than the server allows. */
+    TEXT_TOO_LONG(413);
+
+    private final int code;
+
+    ErrorReason(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+}

@@ -1,0 +1,194 @@
+package parley.protocol;
+
+import jakarta.json.Json;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbException;
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.json.bind.annotation.JsonbSubtype;
+import jakarta.json.bind.annotation.JsonbTypeInfo;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParsingException;
+
+import java.io.StringReader;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns events into JSON text and back. Client frames are read strictly, since they come from anyone: one JSON
+ * object without duplicate keys, a known {@code type}, every required field present, every field of its JSON
+ * type (no number-to-string coercion); unknown fields are ignored. Instances are safe to share between threads.
+ */
+public final class EventCodec {
+    private static final String TYPE_KEY = "type";
+
+    private final Jsonb jsonb = JsonbBuilder.create();
+    private final Map<String, EventShape> clientShapesByAlias = shapesByAlias(ClientEvent.class);
+
+    /** Encodes a server event as one JSON object. */
+    public String encode(ServerEvent event) {
+        return jsonb.toJson(event);
+    }
+
+    /** Encodes a client event as one JSON object. */
+    public String encode(ClientEvent event) {
+        return jsonb.toJson(event);
+    }
+
+    /** Decodes one frame sent by a client. */
+    public ClientEvent decodeClientEvent(String text) throws ProtocolException {
+        Map<String, JsonValue.ValueType> fieldTypes = new HashMap<>();
+        Map<String, String> strings = readTopLevelFields(text, fieldTypes);
+        String type = strings.get(TYPE_KEY);
+        if (type == null) {
+            throw new ProtocolException(ErrorReason.UNKNOWN_TYPE, "\"type\" must be a string naming the event");
+        }
+        EventShape shape = clientShapesByAlias.get(type);
+        if (shape == null) {
+            throw new ProtocolException(ErrorReason.UNKNOWN_TYPE,
+                    "unknown type; expected one of " + clientShapesByAlias.keySet());
+        }
+        return shape.build(strings, fieldTypes);
+    }
+
+    /** Decodes one frame sent by a server. */
+    public ServerEvent decodeServerEvent(String text) throws ProtocolException {
+        try {
+            return jsonb.fromJson(text, ServerEvent.class);
+        } catch (JsonbException | ClassCastException e) {
+            throw new ProtocolException(ErrorReason.BAD_FIELD, "not a server event: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads one JSON object, keeping its top-level string fields and noting the JSON type of every other field.
+     * Nested values are skipped, not built: client events have only top-level string fields.
+     */
+    private Map<String, String> readTopLevelFields(String text, Map<String, JsonValue.ValueType> fieldTypes)
+            throws ProtocolException {
+        Map<String, String> strings = new HashMap<>();
+        try (JsonParser parser = Json.createParser(new StringReader(text))) {
+            if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
+                throw new ProtocolException(ErrorReason.BAD_JSON, "an event must be a JSON object");
+            }
+            for (JsonParser.Event event = parser.next(); event != JsonParser.Event.END_OBJECT; event = parser.next()) {
+                String key = parser.getString();
+                if (fieldTypes.containsKey(key)) {
+                    throw new ProtocolException(ErrorReason.BAD_JSON, "duplicate key \"" + key + "\"");
+                }
+                switch (parser.next()) {
+                    case VALUE_STRING -> {
+                        strings.put(key, parser.getString());
+                        fieldTypes.put(key, JsonValue.ValueType.STRING);
+                    }
+                    case START_OBJECT -> {
+                        skipNested(parser);
+                        fieldTypes.put(key, JsonValue.ValueType.OBJECT);
+                    }
+                    case START_ARRAY -> {
+                        skipNested(parser);
+                        fieldTypes.put(key, JsonValue.ValueType.ARRAY);
+                    }
+                    case VALUE_NULL -> fieldTypes.put(key, JsonValue.ValueType.NULL);
+                    // Numbers are never converted: a 10,000-digit number costs nothing here.
+                    case VALUE_NUMBER -> fieldTypes.put(key, JsonValue.ValueType.NUMBER);
+                    default -> fieldTypes.put(key, JsonValue.ValueType.TRUE);
+                }
+            }
+            if (parser.hasNext()) {
+                throw new ProtocolException(ErrorReason.BAD_JSON, "one JSON object per frame, nothing after it");
+            }
+            return strings;
+        } catch (JsonParsingException e) {
+            throw new ProtocolException(ErrorReason.BAD_JSON, "malformed JSON: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // Parsson reports premature ends as JsonException or NoSuchElementException and excessive
+            // nesting as a bare RuntimeException: all of them mean the frame is not one well-formed object.
+            throw new ProtocolException(ErrorReason.BAD_JSON, "malformed JSON: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Skips the rest of an object or array whose start was just read. Parsson's own skipArray/skipObject
+     * never return on a truncated frame, so the nesting is counted here; next() throws at the end of input.
+     */
+    private static void skipNested(JsonParser parser) {
+        int depth = 1;
+        while (depth > 0) {
+            switch (parser.next()) {
+                case START_OBJECT, START_ARRAY -> depth++;
+                case END_OBJECT, END_ARRAY -> depth--;
+                default -> { }
+            }
+        }
+    }
+
+    private static Map<String, EventShape> shapesByAlias(Class<?> eventType) {
+        Map<String, EventShape> byAlias = new TreeMap<>();
+        for (JsonbSubtype subtype : eventType.getAnnotation(JsonbTypeInfo.class).value()) {
+            byAlias.put(subtype.alias(), EventShape.of(subtype.type()));
+        }
+        return Collections.unmodifiableMap(byAlias);
+    }
+
+    /** The fields of one client event record, in constructor order, and how to build it from them. */
+    private record EventShape(Constructor<?> constructor, List<Field> fields) {
+        static EventShape of(Class<?> recordType) {
+            List<Field> fields = new ArrayList<>();
+            Class<?>[] parameterTypes = new Class<?>[recordType.getRecordComponents().length];
+            int index = 0;
+            for (RecordComponent component : recordType.getRecordComponents()) {
+                if (component.getType() != String.class) {
+                    throw new IllegalStateException("client event fields are strings: " + component);
+                }
+                parameterTypes[index++] = String.class;
+                JsonbProperty renamed = component.getAnnotation(JsonbProperty.class);
+                String name = renamed == null ? component.getName() : renamed.value();
+                fields.add(new Field(name, !component.isAnnotationPresent(Absent.class)));
+            }
+            try {
+                return new EventShape(recordType.getDeclaredConstructor(parameterTypes), List.copyOf(fields));
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("a record always has its canonical constructor", e);
+            }
+        }
+
+        ClientEvent build(Map<String, String> strings, Map<String, JsonValue.ValueType> fieldTypes)
+                throws ProtocolException {
+            Object[] arguments = new Object[fields.size()];
+            for (int i = 0; i < arguments.length; i++) {
+                arguments[i] = fields.get(i).valueIn(strings, fieldTypes);
+            }
+            try {
+                return (ClientEvent) constructor.newInstance(arguments);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("client event records are public and plain", e);
+            }
+        }
+    }
+
+    /** One string field of a client event and whether it must be present. */
+    private record Field(String name, boolean required) {
+        String valueIn(Map<String, String> strings, Map<String, JsonValue.ValueType> fieldTypes)
+                throws ProtocolException {
+            JsonValue.ValueType type = fieldTypes.getOrDefault(name, JsonValue.ValueType.NULL);
+            if (type == JsonValue.ValueType.NULL) {
+                if (required) {
+                    throw new ProtocolException(ErrorReason.BAD_FIELD, "missing field \"" + name + "\"");
+                }
+                return null;
+            }
+            if (type != JsonValue.ValueType.STRING) {
+                throw new ProtocolException(ErrorReason.BAD_FIELD, "field \"" + name + "\" must be a string");
+            }
+            return strings.get(name);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package parley.protocol;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventCodecTest {
+    private final EventCodec codec = new EventCodec();
+
+    static Stream<Arguments> goldenClientEvents() {
+        return Stream.of(
+                Arguments.of("{\"type\":\"nick\",\"nick\":\"alice\",\"ref\":\"1\"}", new ClientEvent.Nick("alice", "1")),
+                Arguments.of("{\"type\":\"join\",\"room\":\"lobby\",\"ref\":\"2\"}", new ClientEvent.Join("lobby", "2")),
+                Arguments.of("{\"type\":\"leave\",\"room\":\"lobby\",\"ref\":\"3\"}", new ClientEvent.Leave("lobby", "3")),
+                Arguments.of("{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"hi\",\"ref\":\"4\"}",
+                        new ClientEvent.Say("lobby", "hi", "4")),
+                Arguments.of("{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"psst\",\"ref\":\"5\"}",
+                        new ClientEvent.Whisper("bob", "psst", "5")),
+                Arguments.of("{\"type\":\"rooms\",\"ref\":\"6\"}", new ClientEvent.Rooms("6")),
+                Arguments.of("{\"type\":\"rooms\"}", new ClientEvent.Rooms(null)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("goldenClientEvents")
+    void decodesEveryClientEventFromItsDocumentedJson(String json, ClientEvent expected) throws Exception {
+        assertThat(codec.decodeClientEvent(json)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @MethodSource("goldenClientEvents")
+    void clientEventsRoundTrip(String json, ClientEvent event) throws Exception {
+        assertThat(codec.decodeClientEvent(codec.encode(event))).isEqualTo(event);
+    }
+
+    static Stream<Arguments> goldenServerEvents() {
+        var message = new ServerEvent.Message("7", "lobby", "alice", "hi", 1732400000000L);
+        return Stream.of(
+                Arguments.of(ServerEvent.Welcome.of("guest-1"), "{\"type\":\"welcome\",\"nick\":\"guest-1\",\"version\":1}"),
+                Arguments.of(new ServerEvent.Ok("4", "7"), "{\"type\":\"ok\",\"id\":\"7\",\"ref\":\"4\"}"),
+                Arguments.of(new ServerEvent.Ok("1", null), "{\"type\":\"ok\",\"ref\":\"1\"}"),
+                Arguments.of(ServerEvent.Error.of("5", ErrorReason.NO_SUCH_USER, "no user named bob"),
+                        "{\"type\":\"error\",\"code\":404,\"message\":\"no user named bob\",\"reason\":\"NO_SUCH_USER\",\"ref\":\"5\"}"),
+                Arguments.of(new ServerEvent.NickChanged("guest-1", "alice"),
+                        "{\"type\":\"nick_changed\",\"new\":\"alice\",\"old\":\"guest-1\"}"),
+                Arguments.of(new ServerEvent.Joined("lobby", List.of("alice", "bob"), List.of(message)),
+                        "{\"type\":\"joined\",\"history\":[{\"type\":\"message\",\"from\":\"alice\",\"id\":\"7\",\"room\":\"lobby\","
+                                + "\"text\":\"hi\",\"ts\":1732400000000}],\"members\":[\"alice\",\"bob\"],\"room\":\"lobby\"}"),
+                Arguments.of(new ServerEvent.Left("lobby"), "{\"type\":\"left\",\"room\":\"lobby\"}"),
+                Arguments.of(new ServerEvent.Presence("lobby", "bob", ServerEvent.Presence.JOIN),
+                        "{\"type\":\"presence\",\"event\":\"join\",\"nick\":\"bob\",\"room\":\"lobby\"}"),
+                Arguments.of(message,
+                        "{\"type\":\"message\",\"from\":\"alice\",\"id\":\"7\",\"room\":\"lobby\",\"text\":\"hi\",\"ts\":1732400000000}"),
+                Arguments.of(new ServerEvent.WhisperMessage("w1", "alice", "bob", "psst", 1732400000000L),
+                        "{\"type\":\"whisper\",\"from\":\"alice\",\"id\":\"w1\",\"text\":\"psst\",\"to\":\"bob\",\"ts\":1732400000000}"),
+                Arguments.of(new ServerEvent.RoomList(List.of(new ServerEvent.RoomInfo("lobby", 2))),
+                        "{\"type\":\"room_list\",\"rooms\":[{\"members\":2,\"name\":\"lobby\"}]}"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("goldenServerEvents")
+    void encodesEveryServerEventAsDocumented(ServerEvent event, String json) {
+        assertThat(codec.encode(event)).isEqualTo(json);
+    }
+
+    @ParameterizedTest
+    @MethodSource("goldenServerEvents")
+    void serverEventsRoundTrip(ServerEvent event, String json) throws Exception {
+        assertThat(codec.decodeServerEvent(json)).isEqualTo(event);
+    }
+
+    @Test
+    void everyClientEventTypeHasAGoldenCase() {
+        List<Class<?>> covered = goldenClientEvents().<Class<?>>map(arguments -> arguments.get()[1].getClass()).distinct().toList();
+
+        assertThat(covered).containsExactlyInAnyOrder(ClientEvent.class.getPermittedSubclasses());
+    }
+
+    @Test
+    void everyServerEventTypeHasAGoldenCase() {
+        List<Class<?>> covered = goldenServerEvents().<Class<?>>map(arguments -> arguments.get()[0].getClass()).distinct().toList();
+
+        assertThat(covered).containsExactlyInAnyOrder(ServerEvent.class.getPermittedSubclasses());
+    }
+
+    @Test
+    void ignoresUnknownFieldsAndClientSuppliedServerFields() throws Exception {
+        var event = codec.decodeClientEvent(
+                "{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"hi\",\"from\":\"mallory\",\"id\":\"99\",\"ts\":1,\"x\":[1]}");
+
+        assertThat(event).isEqualTo(new ClientEvent.Say("lobby", "hi", null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "{", "{bad", "not json", "{\"type\":\"rooms\"} trailing"})
+    void malformedJsonIsBadJson(String frame) {
+        assertRefused(frame, ErrorReason.BAD_JSON);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"null", "[]", "[1,2]", "5", "\"join\"", "true"})
+    void aTopLevelValueOtherThanAnObjectIsBadJson(String frame) {
+        assertRefused(frame, ErrorReason.BAD_JSON);
+    }
+
+    @Test
+    void duplicateKeysAreBadJson() {
+        assertRefused("{\"type\":\"join\",\"room\":\"a\",\"room\":\"b\"}", ErrorReason.BAD_JSON);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{}", "{\"room\":\"lobby\"}", "{\"type\":\"dance\"}", "{\"type\":5}", "{\"type\":null}",
+            "{\"type\":\"JOIN\",\"room\":\"lobby\"}", "{\"type\":\"welcome\",\"nick\":\"x\"}"})
+    void aMissingOrUnknownTypeIsRefused(String frame) {
+        assertRefused(frame, ErrorReason.UNKNOWN_TYPE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"type\":\"join\"}", "{\"type\":\"join\",\"room\":null}", "{\"type\":\"join\",\"room\":5}",
+            "{\"type\":\"join\",\"room\":true}", "{\"type\":\"join\",\"room\":[\"lobby\"]}",
+            "{\"type\":\"say\",\"room\":\"lobby\"}", "{\"type\":\"whisper\",\"text\":\"hi\"}",
+            "{\"type\":\"nick\",\"nick\":{\"a\":1}}", "{\"type\":\"rooms\",\"ref\":7}"})
+    void missingOrIllTypedFieldsAreBadFields(String frame) {
+        assertRefused(frame, ErrorReason.BAD_FIELD);
+    }
+
+    @Test
+    void nestingWithinTheParsersDepthIsSkipped() throws Exception {
+        String nested = "{\"type\":\"rooms\",\"x\":" + "[{\"a\":".repeat(400) + "1" + "}]".repeat(400) + "}";
+
+        assertThat(codec.decodeClientEvent(nested)).isEqualTo(new ClientEvent.Rooms(null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1_000, 16_000, 200_000})
+    void nestingBeyondTheParsersDepthIsBadJsonNotAStackOverflow(int depth) {
+        assertRefused("{\"type\":\"rooms\",\"x\":" + "[".repeat(depth) + "]".repeat(depth) + "}", ErrorReason.BAD_JSON);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 10, 16_000})
+    void truncatedNestingIsBadJson(int depth) {
+        assertRefused("{\"type\":\"rooms\",\"x\":" + "[".repeat(depth), ErrorReason.BAD_JSON);
+    }
+
+    @Test
+    void hugeNumbersInIgnoredFieldsCostNothing() throws Exception {
+        String frame = "{\"type\":\"rooms\",\"ts\":1e" + "9".repeat(10_000) + ",\"id\":" + "7".repeat(10_000) + "}";
+
+        assertThat(codec.decodeClientEvent(frame)).isEqualTo(new ClientEvent.Rooms(null));
+    }
+
+    private void assertRefused(String frame, ErrorReason reason) {
+        assertThatThrownBy(() -> codec.decodeClientEvent(frame))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+    }
+}
