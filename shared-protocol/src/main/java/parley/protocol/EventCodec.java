@@ -28,6 +28,7 @@ import java.util.TreeMap;
  */
 public final class EventCodec {
     private static final String TYPE_KEY = "type";
+    private static final String REF_KEY = "ref";
 
     private final Jsonb jsonb = JsonbBuilder.create();
     private final Map<String, EventShape> clientShapesByAlias = shapesByAlias(ClientEvent.class);
@@ -46,16 +47,21 @@ public final class EventCodec {
     public ClientEvent decodeClientEvent(String text) throws ProtocolException {
         Map<String, JsonValue.ValueType> fieldTypes = new HashMap<>();
         Map<String, String> strings = readTopLevelFields(text, fieldTypes);
+        String ref = strings.get(REF_KEY);
         String type = strings.get(TYPE_KEY);
         if (type == null) {
-            throw new ProtocolException(ErrorReason.UNKNOWN_TYPE, "\"type\" must be a string naming the event");
+            throw new ProtocolException(ErrorReason.UNKNOWN_TYPE, "\"type\" must be a string naming the event", ref);
         }
         EventShape shape = clientShapesByAlias.get(type);
         if (shape == null) {
             throw new ProtocolException(ErrorReason.UNKNOWN_TYPE,
-                    "unknown type; expected one of " + clientShapesByAlias.keySet());
+                    "unknown type; expected one of " + clientShapesByAlias.keySet(), ref);
         }
-        return shape.build(strings, fieldTypes);
+        try {
+            return shape.build(strings, fieldTypes);
+        } catch (ProtocolException e) {
+            throw new ProtocolException(e.reason(), e.getMessage(), ref);
+        }
     }
 
     /** Decodes one frame sent by a server. */

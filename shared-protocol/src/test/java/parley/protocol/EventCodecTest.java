@@ -157,6 +157,12 @@ class EventCodecTest {
         assertThat(codec.decodeClientEvent(frame)).isEqualTo(new ClientEvent.Rooms(null));
     }
 
+    @Test
+    void aRefusedFrameKeepsItsRefWhenItCanBeRead() {
+        assertThatThrownBy(() -> codec.decodeClientEvent("{\"type\":\"join\",\"room\":5,\"ref\":\"r9\"}"))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.ref()).isEqualTo("r9"));
+    }
+
     private void assertRefused(String frame, ErrorReason reason) {
         assertThatThrownBy(() -> codec.decodeClientEvent(frame))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason()).isEqualTo(reason));

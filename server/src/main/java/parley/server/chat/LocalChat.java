@@ -1,0 +1,263 @@
+package parley.server.chat;
+
+import parley.protocol.ErrorReason;
+import parley.protocol.EventCodec;
+import parley.protocol.ServerEvent;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The chat held in this process's memory. Nicknames live in one concurrent map (a claim is one atomic
+ * {@code putIfAbsent}); each room has its own monitor, under which its id counter, history and member list
+ * change and its deliveries are queued, so all members of a room see its events in the same order.
+ */
+public final class LocalChat implements Chat {
+    private final EventCodec codec;
+    private final ChatLimits limits;
+    private final Clock clock;
+    private final ConcurrentMap<String, ChatUser> usersByNickKey = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Room> roomsByKey = new ConcurrentHashMap<>();
+    private final AtomicLong guestNumbers = new AtomicLong();
+    private final AtomicLong whisperNumbers = new AtomicLong();
+
+    public LocalChat(EventCodec codec, ChatLimits limits, Clock clock) {
+        this.codec = codec;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    @Override
+    public ChatUser connect(Peer peer) {
+        ChatUser user;
+        String nick;
+        do {
+            nick = Names.GUEST_PREFIX + guestNumbers.incrementAndGet();
+            user = new ChatUser(peer, nick);
+        } while (usersByNickKey.putIfAbsent(Names.key(nick), user) != null);
+        peer.send(codec.encode(ServerEvent.Welcome.of(nick)));
+        return user;
+    }
+
+    @Override
+    public void disconnect(ChatUser user) {
+        synchronized (user) {
+            if (user.isDisconnected()) {
+                return;
+            }
+            user.markDisconnected();
+            for (Room room : List.copyOf(user.rooms())) {
+                synchronized (room) {
+                    removeMember(room, user);
+                }
+            }
+            usersByNickKey.remove(Names.key(user.nick()), user);
+        }
+    }
+
+    @Override
+    public Outcome rename(ChatUser user, String requestedNick) {
+        String nick = Names.normalize(requestedNick);
+        String problem = Names.problemWith(nick, Names.MAX_NICK_LENGTH, "a nickname");
+        if (problem != null) {
+            return Outcome.refused(ErrorReason.INVALID_NICK, problem);
+        }
+        String event;
+        Set<Peer> audience = new LinkedHashSet<>();
+        synchronized (user) {
+            String old = user.nick();
+            if (old.equals(nick) || user.isDisconnected()) {
+                return Outcome.done();
+            }
+            if (Names.isReservedNick(nick)) {
+                return Outcome.refused(ErrorReason.NICK_RESERVED,
+                        "nicknames starting with '" + Names.GUEST_PREFIX + "' are given out by the server");
+            }
+            String oldKey = Names.key(old);
+            String newKey = Names.key(nick);
+            if (!newKey.equals(oldKey)) {
+                ChatUser holder = usersByNickKey.putIfAbsent(newKey, user);
+                if (holder != null) {
+                    return Outcome.refused(ErrorReason.NICK_TAKEN, "the nickname " + nick + " is taken");
+                }
+                usersByNickKey.remove(oldKey, user);
+            }
+            user.rename(nick);
+            event = codec.encode(new ServerEvent.NickChanged(old, nick));
+            audience.add(user.peer());
+            for (Room room : user.rooms()) {
+                synchronized (room) {
+                    room.members().forEach(member -> audience.add(member.peer()));
+                }
+            }
+        }
+        audience.forEach(peer -> peer.send(event));
+        return Outcome.done();
+    }
+
+    @Override
+    public Outcome join(ChatUser user, String requestedRoom) {
+        String name = Names.normalize(requestedRoom);
+        String problem = Names.problemWith(name, Names.MAX_ROOM_LENGTH, "a room name");
+        if (problem != null) {
+            return Outcome.refused(ErrorReason.INVALID_ROOM, problem);
+        }
+        String key = Names.key(name);
+        synchronized (user) {
+            if (user.isDisconnected()) {
+                return Outcome.done();
+            }
+            while (true) {
+                Room room = roomsByKey.computeIfAbsent(key, k -> new Room(name, k, limits.historySize()));
+                synchronized (room) {
+                    if (room.isClosed()) {
+                        continue;
+                    }
+                    boolean newcomer = room.members().add(user);
+                    user.rooms().add(room);
+                    user.peer().send(codec.encode(
+                            new ServerEvent.Joined(room.name(), room.memberNicks(), room.history())));
+                    if (newcomer) {
+                        sendToOthers(room, user, new ServerEvent.Presence(room.name(), user.nick(), ServerEvent.Presence.JOIN));
+                    }
+                    return Outcome.done();
+                }
+            }
+        }
+    }
+
+    @Override
+    public Outcome leave(ChatUser user, String requestedRoom) {
+        String name = Names.normalize(requestedRoom);
+        String problem = Names.problemWith(name, Names.MAX_ROOM_LENGTH, "a room name");
+        if (problem != null) {
+            return Outcome.refused(ErrorReason.INVALID_ROOM, problem);
+        }
+        synchronized (user) {
+            Room room = roomsByKey.get(Names.key(name));
+            if (room == null) {
+                return noSuchRoom(name);
+            }
+            synchronized (room) {
+                if (!room.members().contains(user)) {
+                    return notInRoom(room.name());
+                }
+                removeMember(room, user);
+                user.peer().send(codec.encode(new ServerEvent.Left(room.name())));
+                return Outcome.done();
+            }
+        }
+    }
+
+    @Override
+    public Outcome say(ChatUser user, String requestedRoom, String text) {
+        String name = Names.normalize(requestedRoom);
+        String problem = Names.problemWith(name, Names.MAX_ROOM_LENGTH, "a room name");
+        if (problem != null) {
+            return Outcome.refused(ErrorReason.INVALID_ROOM, problem);
+        }
+        Outcome textRefusal = checkText(text);
+        if (textRefusal != null) {
+            return textRefusal;
+        }
+        Room room = roomsByKey.get(Names.key(name));
+        if (room == null) {
+            return noSuchRoom(name);
+        }
+        synchronized (room) {
+            if (!room.members().contains(user)) {
+                return room.isClosed() ? noSuchRoom(name) : notInRoom(room.name());
+            }
+            ServerEvent.Message message = room.store(user.nick(), text, clock.millis());
+            // Encoded once; every member gets the same string.
+            String frame = codec.encode(message);
+            for (ChatUser member : room.members()) {
+                member.peer().send(frame);
+            }
+            return Outcome.stored(message.id());
+        }
+    }
+
+    @Override
+    public Outcome whisper(ChatUser user, String to, String text) {
+        Outcome textRefusal = checkText(text);
+        if (textRefusal != null) {
+            return textRefusal;
+        }
+        ChatUser recipient = usersByNickKey.get(Names.key(Names.normalize(to)));
+        if (recipient == null) {
+            return Outcome.refused(ErrorReason.NO_SUCH_USER, "no user named " + to);
+        }
+        String id = "w" + whisperNumbers.incrementAndGet();
+        String frame = codec.encode(
+                new ServerEvent.WhisperMessage(id, user.nick(), recipient.nick(), text, clock.millis()));
+        recipient.peer().send(frame);
+        if (recipient != user) {
+            user.peer().send(frame);
+        }
+        return Outcome.stored(id);
+    }
+
+    @Override
+    public List<ServerEvent.RoomInfo> rooms() {
+        List<ServerEvent.RoomInfo> rooms = new ArrayList<>();
+        for (Room room : roomsByKey.values()) {
+            synchronized (room) {
+                if (!room.isClosed()) {
+                    rooms.add(new ServerEvent.RoomInfo(room.name(), room.members().size()));
+                }
+            }
+        }
+        rooms.sort(Comparator.comparing(ServerEvent.RoomInfo::name, String.CASE_INSENSITIVE_ORDER));
+        return rooms;
+    }
+
+    @Override
+    public List<ChatUser> users() {
+        return usersByNickKey.values().stream().distinct().toList();
+    }
+
+    private Outcome checkText(String text) {
+        if (Names.length(text) > limits.maxTextLength()) {
+            return Outcome.refused(ErrorReason.TEXT_TOO_LONG,
+                    "message text must be at most " + limits.maxTextLength() + " characters");
+        }
+        String problem = Names.problemWithText(text);
+        return problem == null ? null : Outcome.refused(ErrorReason.INVALID_TEXT, problem);
+    }
+
+    /** Call holding the user's and the room's monitors. */
+    private void removeMember(Room room, ChatUser user) {
+        room.members().remove(user);
+        user.rooms().remove(room);
+        sendToOthers(room, user, new ServerEvent.Presence(room.name(), user.nick(), ServerEvent.Presence.LEAVE));
+        if (room.members().isEmpty()) {
+            room.close();
+            roomsByKey.remove(room.key(), room);
+        }
+    }
+
+    private void sendToOthers(Room room, ChatUser user, ServerEvent event) {
+        String frame = codec.encode(event);
+        for (ChatUser member : room.members()) {
+            if (member != user) {
+                member.peer().send(frame);
+            }
+        }
+    }
+
+    private static Outcome noSuchRoom(String name) {
+        return Outcome.refused(ErrorReason.NO_SUCH_ROOM, "no room named " + name);
+    }
+
+    private static Outcome notInRoom(String name) {
+        return Outcome.refused(ErrorReason.NOT_IN_ROOM, "you are not in " + name);
+    }
+}

@@ -1,0 +1,18 @@
+package parley.server.chat;
+
+/**
+ * One connected client as the chat core sees it: somewhere to send encoded events. Implementations must not
+ * block: {@link #send} queues the frame and returns, because the core calls it while holding a room's lock
+ * (that is what keeps every member's view of a room in one order).
+ */
+public interface Peer {
+
+    /** A short identifier for logs. */
+    String id();
+
+    /** Queues one encoded server event for this client. Safe to call from any thread; never blocks. */
+    void send(String encodedEvent);
+
+    /** Closes the connection with a WebSocket close code; a no-op when it is closed already. */
+    void close(int closeCode, String reason);
+}

@@ -1,0 +1,26 @@
+package parley.server.routing;
+
+import parley.protocol.ClientEvent;
+import parley.protocol.EventCodec;
+import parley.protocol.ServerEvent;
+import parley.server.chat.Chat;
+import parley.server.chat.Outcome;
+
+/** Builds the router that maps each client request of protocol v1 onto the chat. */
+public final class ChatHandlers {
+    private ChatHandlers() {
+    }
+
+    public static EventRouter router(Chat chat, EventCodec codec) {
+        return new EventRouter(codec)
+                .on(ClientEvent.Nick.class, (user, nick) -> chat.rename(user, nick.nick()))
+                .on(ClientEvent.Join.class, (user, join) -> chat.join(user, join.room()))
+                .on(ClientEvent.Leave.class, (user, leave) -> chat.leave(user, leave.room()))
+                .on(ClientEvent.Say.class, (user, say) -> chat.say(user, say.room(), say.text()))
+                .on(ClientEvent.Whisper.class, (user, whisper) -> chat.whisper(user, whisper.to(), whisper.text()))
+                .on(ClientEvent.Rooms.class, (user, rooms) -> {
+                    user.peer().send(codec.encode(new ServerEvent.RoomList(chat.rooms())));
+                    return Outcome.done();
+                });
+    }
+}

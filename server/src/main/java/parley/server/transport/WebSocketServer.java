@@ -1,0 +1,127 @@
+package parley.server.transport;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+import org.glassfish.tyrus.core.TyrusWebSocketEngine;
+import org.glassfish.tyrus.server.TyrusServerContainer;
+import org.glassfish.tyrus.spi.WebSocketEngine;
+import parley.server.chat.Chat;
+import parley.server.chat.ChatUser;
+import parley.server.routing.EventRouter;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The Tyrus WebSocket server that carries the chat at {@code ws://HOST:PORT/chat}. It runs Tyrus on a Grizzly
+ * listener of its own, because Tyrus's standalone container always binds 0.0.0.0 and the bind address must be
+ * the operator's choice. Start with {@link #start}; stop with {@link #stop} from any thread.
+ */
+public final class WebSocketServer {
+    public static final String PATH = "/chat";
+    private static final long STOP_GRACE_MILLIS = 2_000;
+
+    private final HttpServer http;
+    private final NetworkListener listener;
+    private final ChatContainer container;
+    private final Chat chat;
+
+    private WebSocketServer(HttpServer http, NetworkListener listener, ChatContainer container, Chat chat) {
+        this.http = http;
+        this.listener = listener;
+        this.container = container;
+        this.chat = chat;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @param port 0 for any free port; {@link #port()} tells which
+     * @throws java.net.BindException when the address is in use
+     */
+    public static WebSocketServer start(String host, int port, Chat chat, EventRouter router, int maxFrameBytes)
+            throws IOException {
+        ChatContainer container = new ChatContainer(maxFrameBytes);
+        HttpServer http = new HttpServer();
+        NetworkListener listener = new NetworkListener("parley", host, port);
+        listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+        listener.registerAddOn(new WebSocketAddOn(container, "/"));
+        http.addListener(listener);
+        try {
+            container.addEndpoint(ServerEndpointConfig.Builder.create(ChatEndpoint.class, PATH)
+                    .configurator(new ChatConfigurator(chat, router, maxFrameBytes))
+                    .build());
+            container.start("/", port);
+        } catch (DeploymentException e) {
+            throw new IllegalStateException("the chat endpoint could not be deployed", e);
+        }
+        try {
+            http.start();
+        } catch (IOException e) {
+            container.stop();
+            throw e;
+        }
+        return new WebSocketServer(http, listener, container, chat);
+    }
+
+    public int port() {
+        return listener.getPort();
+    }
+
+    /** Tells every client the server is going away (close code 1001), lets the close frames out, and stops. */
+    public void stop() {
+        for (ChatUser user : chat.users()) {
+            user.peer().close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
+        }
+        try {
+            http.shutdown(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS).get(STOP_GRACE_MILLIS * 2, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            http.shutdownNow();
+        }
+        container.stop();
+    }
+
+    /** The Tyrus server container: endpoint registry and WebSocket engine, without a network listener of its own. */
+    private static final class ChatContainer extends TyrusServerContainer {
+        private final TyrusWebSocketEngine engine;
+
+        ChatContainer(int maxFrameBytes) {
+            super((Set<Class<?>>) null);
+            // Frames are buffered up to this size before Tyrus sees a whole message; keep it above the
+            // message limit so that an oversized message gets close code 1009, not a dropped connection.
+            engine = TyrusWebSocketEngine.builder(this).incomingBufferSize(maxFrameBytes + 1024).build();
+        }
+
+        @Override
+        public void register(Class<?> endpointClass) throws DeploymentException {
+            engine.register(endpointClass, "/");
+        }
+
+        @Override
+        public void register(ServerEndpointConfig serverEndpointConfig) throws DeploymentException {
+            engine.register(serverEndpointConfig, "/");
+        }
+
+        @Override
+        public WebSocketEngine getWebSocketEngine() {
+            return engine;
+        }
+
+        @Override
+        public Map<String, Object> getProperties() {
+            return Map.of();
+        }
+    }
+}
