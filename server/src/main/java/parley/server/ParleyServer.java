@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "parley-server", mixinStandardHelpOptions = true, version = "Parley server 1.0, protocol v1",
         description = "Runs a Parley chat server at ws://HOST:PORT/chat.", sortOptions = false)
 public final class ParleyServer implements Callable<Integer> {
+    public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024;
     private static final Logger log = LoggerFactory.getLogger(ParleyServer.class);
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
@@ -40,7 +41,7 @@ public final class ParleyServer implements Callable<Integer> {
             description = "Longest message text in characters; longer is error 413 (default: ${DEFAULT-VALUE}).")
     int maxTextLength;
 
-    @Option(names = "--max-frame", paramLabel = "BYTES", defaultValue = "16384",
+    @Option(names = "--max-frame", paramLabel = "BYTES", defaultValue = "" + DEFAULT_MAX_FRAME_BYTES,
             description = "Largest WebSocket message accepted; larger closes the connection with 1009 (default: ${DEFAULT-VALUE}).")
     int maxFrameBytes;
 
@@ -53,6 +54,13 @@ public final class ParleyServer implements Callable<Integer> {
         System.exit(new CommandLine(new ParleyServer()).execute(args));
     }
 
+    /** Wires an in-memory chat to a WebSocket server and starts it; tests use this too. */
+    public static WebSocketServer start(String host, int port, ChatLimits limits, int maxFrameBytes) throws IOException {
+        var codec = new EventCodec();
+        var chat = new LocalChat(codec, limits, Clock.systemUTC());
+        return WebSocketServer.start(host, port, chat, ChatHandlers.router(chat, codec), maxFrameBytes);
+    }
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (port < 0 || port > 65_535 || historySize < 0 || maxTextLength < 1 || maxFrameBytes < 256) {
@@ -60,11 +68,9 @@ public final class ParleyServer implements Callable<Integer> {
                     "parley-server: --port must be 0-65535, --history >= 0, --max-text >= 1, --max-frame >= 256");
             return 2;
         }
-        var codec = new EventCodec();
-        var chat = new LocalChat(codec, new ChatLimits(historySize, maxTextLength), Clock.systemUTC());
         WebSocketServer server;
         try {
-            server = WebSocketServer.start(host, port, chat, ChatHandlers.router(chat, codec), maxFrameBytes);
+            server = start(host, port, new ChatLimits(historySize, maxTextLength), maxFrameBytes);
         } catch (BindException e) {
             spec.commandLine().getErr().println("parley-server: cannot listen on " + host + ":" + port + ": "
                     + (e.getMessage() == null ? "address in use" : e.getMessage().toLowerCase()));

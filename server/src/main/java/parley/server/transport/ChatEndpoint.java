@@ -15,8 +15,9 @@ import parley.server.routing.EventRouter;
 /**
  * The WebSocket endpoint at {@code /chat}, one instance per connection: it turns a connection into a chat user,
  * passes every text frame to the router and tells the chat when the connection ends. It decides nothing.
+ * Public only because Tyrus calls its methods reflectively.
  */
-final class ChatEndpoint extends Endpoint {
+public final class ChatEndpoint extends Endpoint {
     private static final Logger log = LoggerFactory.getLogger(ChatEndpoint.class);
 
     private final Chat chat;
@@ -39,7 +40,13 @@ final class ChatEndpoint extends Endpoint {
         WebSocketPeer peer = new WebSocketPeer(session, address);
         ChatUser connected = chat.connect(peer);
         user = connected;
-        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) frame -> router.route(connected, frame));
+        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) frame -> {
+            if (utf8Length(frame) > maxFrameBytes) {
+                peer.close(CloseReason.CloseCodes.TOO_BIG.getCode(), "messages are limited to " + maxFrameBytes + " bytes");
+            } else {
+                router.route(connected, frame);
+            }
+        });
         log.debug("{} connected as {}", peer, connected.nick());
     }
 
@@ -55,5 +62,27 @@ final class ChatEndpoint extends Endpoint {
     @Override
     public void onError(Session session, Throwable failure) {
         log.debug("{} failed: {}", user, failure.toString());
+    }
+
+    /** UTF-8 byte length, counted only when the string could be over the limit. */
+    private int utf8Length(String text) {
+        if ((long) text.length() * 3 <= maxFrameBytes) {
+            return text.length();
+        }
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 }

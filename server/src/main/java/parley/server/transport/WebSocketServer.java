@@ -29,6 +29,7 @@ import java.util.concurrent.TimeoutException;
 public final class WebSocketServer {
     public static final String PATH = "/chat";
     private static final long STOP_GRACE_MILLIS = 2_000;
+    private static final int INCOMING_BUFFER_BYTES = 4 * 1024 * 1024;
 
     private final HttpServer http;
     private final NetworkListener listener;
@@ -99,9 +100,11 @@ public final class WebSocketServer {
 
         ChatContainer(int maxFrameBytes) {
             super((Set<Class<?>>) null);
-            // Frames are buffered up to this size before Tyrus sees a whole message; keep it above the
-            // message limit so that an oversized message gets close code 1009, not a dropped connection.
-            engine = TyrusWebSocketEngine.builder(this).incomingBufferSize(maxFrameBytes + 1024).build();
+            // Tyrus buffers raw input up to this size while a frame is incomplete. One read may carry many
+            // small frames, so it must stay well above the message limit: the endpoint enforces that limit.
+            engine = TyrusWebSocketEngine.builder(this)
+                    .incomingBufferSize(Math.max(INCOMING_BUFFER_BYTES, 2 * maxFrameBytes))
+                    .build();
         }
 
         @Override
