@@ -94,7 +94,7 @@ public final class WireClient implements AutoCloseable {
 
     /** Waits for the first received event of this type that matches. */
     public <E extends ServerEvent> E await(Class<E> type, Predicate<E> matching) {
-        return Awaitility.await().atMost(TIMEOUT).until(
+        return Awaitility.await().atMost(TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(
                 () -> received(type).stream().filter(matching).findFirst(), Optional::isPresent).get();
     }
 

@@ -1,0 +1,88 @@
+package parley.server.transport;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import parley.server.ParleyServer;
+import parley.server.chat.ChatLimits;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.BindException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+@Timeout(30)
+class WebSocketServerTest {
+
+    @Test
+    void theHostOptionDecidesTheBindAddress() throws Exception {
+        Optional<InetAddress> external = nonLoopbackAddress();
+        assumeTrue(external.isPresent(), "this machine has no non-loopback IPv4 address");
+        var server = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), ParleyServer.DEFAULT_MAX_FRAME_BYTES);
+        try (var loopback = new Socket()) {
+            loopback.connect(new InetSocketAddress("127.0.0.1", server.port()), 2_000);
+
+            assertThatThrownBy(() -> {
+                try (var outside = new Socket()) {
+                    outside.connect(new InetSocketAddress(external.get(), server.port()), 2_000);
+                }
+            }).isInstanceOf(java.io.IOException.class);
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void aPortInUseIsABindException() throws Exception {
+        var first = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), ParleyServer.DEFAULT_MAX_FRAME_BYTES);
+        try {
+            assertThatThrownBy(() -> ParleyServer.start("127.0.0.1", first.port(), ChatLimits.defaults(),
+                    ParleyServer.DEFAULT_MAX_FRAME_BYTES)).isInstanceOf(BindException.class);
+        } finally {
+            first.stop();
+        }
+    }
+
+    @Test
+    void theCommandLineReportsAPortInUseInOneLineAndExitsWith1() throws Exception {
+        var first = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), ParleyServer.DEFAULT_MAX_FRAME_BYTES);
+        var errors = new StringWriter();
+        try {
+            int exitCode = new CommandLine(new ParleyServer()).setErr(new PrintWriter(errors, true))
+                    .execute("--host", "127.0.0.1", "--port", String.valueOf(first.port()));
+
+            assertThat(exitCode).isEqualTo(1);
+            assertThat(errors.toString()).startsWith("parley-server: cannot listen on 127.0.0.1:" + first.port())
+                    .hasLineCount(1);
+        } finally {
+            first.stop();
+        }
+    }
+
+    @Test
+    void theCommandLineRefusesOutOfRangeOptions() {
+        var errors = new StringWriter();
+
+        int exitCode = new CommandLine(new ParleyServer()).setErr(new PrintWriter(errors, true))
+                .execute("--port", "70000");
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(errors.toString()).contains("--port must be 0-65535");
+    }
+
+    private static Optional<InetAddress> nonLoopbackAddress() throws Exception {
+        return NetworkInterface.networkInterfaces()
+                .flatMap(NetworkInterface::inetAddresses)
+                .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress())
+                .findFirst();
+    }
+}
