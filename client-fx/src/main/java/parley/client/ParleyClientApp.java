@@ -1,0 +1,75 @@
+package parley.client;
+
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import parley.client.connection.WebSocketChatConnection;
+import parley.client.viewmodel.ChatViewModel;
+import parley.client.view.ChatView;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The desktop application: wires connection, view model and view into one window. */
+public final class ParleyClientApp extends Application {
+    private static final Logger log = LoggerFactory.getLogger(ParleyClientApp.class);
+    private WebSocketChatConnection connection;
+
+    @Override
+    public void start(Stage stage) {
+        ClientOptions options = ClientOptions.parse(getParameters().getRaw().toArray(String[]::new));
+        if (options == null) {
+            Platform.exit();
+            return;
+        }
+        connection = new WebSocketChatConnection();
+        var model = new ChatViewModel(connection, Platform::runLater, new PreferencesSettingsStore(),
+                Clock.systemDefaultZone(), options.room);
+        if (options.host != null) {
+            model.hostProperty().set(options.host);
+        }
+        if (options.port != null) {
+            model.portProperty().set(String.valueOf(options.port));
+        }
+        if (options.nick != null) {
+            model.nicknameProperty().set(options.nick);
+        }
+        var view = new ChatView(model, ZoneId.systemDefault());
+        var scene = new Scene(view.root(), 1000, 640);
+        scene.getStylesheets().add(ParleyClientApp.class.getResource(ChatView.STYLESHEET).toExternalForm());
+        stage.setScene(scene);
+        stage.titleProperty().bind(model.myNickProperty().map(nick -> nick.isEmpty() ? "Parley" : "Parley — " + nick));
+        stage.setMinWidth(720);
+        stage.setMinHeight(400);
+        stage.show();
+
+        // SIGTERM runs shutdown hooks, not stop(): say goodbye to the server there too.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::closeConnection, "parley-client-shutdown"));
+        if (options.connectAtOnce()) {
+            model.connect();
+        }
+    }
+
+    @Override
+    public void stop() {
+        closeConnection();
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close().get(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                log.debug("Leaving without a clean close: {}", e.toString());
+            }
+        }
+    }
+}

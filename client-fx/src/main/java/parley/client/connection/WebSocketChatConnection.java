@@ -1,0 +1,181 @@
+package parley.client.connection;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import parley.protocol.ClientEvent;
+import parley.protocol.EventCodec;
+import parley.protocol.ProtocolException;
+
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@link ChatConnection} over the JDK's asynchronous WebSocket client. Sends are chained so that they leave
+ * in call order (the JDK client allows one outstanding send at a time).
+ */
+public final class WebSocketChatConnection implements ChatConnection {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketChatConnection.class);
+    /** A refused or unreachable server must show up within a few seconds, never as a frozen window. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final EventCodec codec = new EventCodec();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    private volatile Listener listener;
+    private volatile WebSocket socket;
+    private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
+    /** Bumped on every connect and close, so that late callbacks of an abandoned attempt are ignored. */
+    private final AtomicInteger attempt = new AtomicInteger();
+
+    @Override
+    public void setListener(Listener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public void connect(String host, int port) {
+        int thisAttempt = attempt.incrementAndGet();
+        URI uri;
+        try {
+            uri = new URI("ws", null, host, port, "/chat", null, null);
+        } catch (URISyntaxException e) {
+            state(ConnectionState.FAILED, "not a valid host: " + host);
+            return;
+        }
+        state(ConnectionState.CONNECTING, null);
+        http.newWebSocketBuilder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                .buildAsync(uri, new Reader(thisAttempt))
+                .whenComplete((webSocket, failure) -> {
+                    if (thisAttempt != attempt.get()) {
+                        if (webSocket != null) {
+                            webSocket.abort();
+                        }
+                    } else if (failure != null) {
+                        state(ConnectionState.FAILED, describe(failure, host, port));
+                    } else {
+                        socket = webSocket;
+                        state(ConnectionState.CONNECTED, null);
+                    }
+                });
+    }
+
+    @Override
+    public synchronized void send(ClientEvent event) {
+        WebSocket target = socket;
+        if (target == null) {
+            return;
+        }
+        String frame = codec.encode(event);
+        lastSend = lastSend.handle((ignored, failure) -> null)
+                .thenCompose(ignored -> target.sendText(frame, true))
+                .exceptionally(failure -> {
+                    log.debug("Send failed: {}", failure.toString());
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        attempt.incrementAndGet();
+        WebSocket closing = socket;
+        socket = null;
+        state(ConnectionState.DISCONNECTED, null);
+        if (closing == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return closing.sendClose(WebSocket.NORMAL_CLOSURE, "bye")
+                .orTimeout(2, TimeUnit.SECONDS)
+                .handle((ignored, failure) -> null);
+    }
+
+    private void state(ConnectionState state, String detail) {
+        Listener current = listener;
+        if (current != null) {
+            current.onStateChanged(state, detail);
+        }
+    }
+
+    private static String describe(Throwable failure, String host, int port) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof ConnectException) {
+            return "no Parley server at " + host + ":" + port + " (connection refused)";
+        }
+        if (cause instanceof HttpConnectTimeoutException || cause instanceof HttpTimeoutException) {
+            return host + ":" + port + " did not answer within " + CONNECT_TIMEOUT.toSeconds() + " s";
+        }
+        if (cause instanceof UnknownHostException || cause instanceof UnresolvedAddressException) {
+            return "unknown host " + host;
+        }
+        if (cause instanceof WebSocketHandshakeException) {
+            return host + ":" + port + " is not a Parley server (no WebSocket at /chat)";
+        }
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    }
+
+    /** Receives frames of one connection attempt and passes whole events to the listener. */
+    private final class Reader implements WebSocket.Listener {
+        private final int ownAttempt;
+        private final StringBuilder partial = new StringBuilder();
+
+        Reader(int ownAttempt) {
+            this.ownAttempt = ownAttempt;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String frame = partial.toString();
+                partial.setLength(0);
+                deliver(frame);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        private void deliver(String frame) {
+            Listener current = listener;
+            if (ownAttempt != attempt.get() || current == null) {
+                return;
+            }
+            try {
+                current.onEvent(codec.decodeServerEvent(frame));
+            } catch (ProtocolException e) {
+                log.warn("Ignoring an unreadable frame from the server: {}", e.getMessage());
+            }
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            if (ownAttempt == attempt.get()) {
+                socket = null;
+                String why = reason == null || reason.isBlank() ? "" : ": " + reason;
+                state(ConnectionState.FAILED, "the server closed the connection (" + statusCode + why + ")");
+            }
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            if (ownAttempt == attempt.get()) {
+                socket = null;
+                state(ConnectionState.FAILED, "connection lost: " + error.getMessage());
+            }
+        }
+    }
+}

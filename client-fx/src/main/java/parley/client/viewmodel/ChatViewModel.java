@@ -1,0 +1,492 @@
+package parley.client.viewmodel;
+
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import parley.client.connection.ChatConnection;
+import parley.client.connection.ConnectionState;
+import parley.protocol.ClientEvent;
+import parley.protocol.ServerEvent;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * The state of one client window and the commands it offers, free of controls. Every property and list is
+ * owned by the FX thread: call commands there, and give the constructor an executor that runs on it
+ * ({@code Platform::runLater} in the app, {@code Runnable::run} in tests); connection events are moved onto it.
+ */
+public final class ChatViewModel {
+    /** Lines kept per room; older ones are dropped so that a busy room cannot exhaust memory. */
+    public static final int MAX_LOG_LINES = 20_000;
+    private static final String NICK_CLAIM_REF = "nick";
+
+    // --- inputs
+    private final StringProperty host = new SimpleStringProperty(Settings.DEFAULT_HOST);
+    private final StringProperty port = new SimpleStringProperty(String.valueOf(Settings.DEFAULT_PORT));
+    private final StringProperty nickname = new SimpleStringProperty("");
+    private final StringProperty draft = new SimpleStringProperty("");
+    private final StringProperty roomToJoin = new SimpleStringProperty("");
+    private final ObjectProperty<Recipient> recipient = new SimpleObjectProperty<>(Recipient.EVERYONE);
+    private final ObjectProperty<String> currentRoom = new SimpleObjectProperty<>();
+
+    // --- outputs
+    private final ReadOnlyObjectWrapper<ConnectionState> state = new ReadOnlyObjectWrapper<>(ConnectionState.DISCONNECTED);
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("Disconnected");
+    private final ReadOnlyStringWrapper nickError = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper myNick = new ReadOnlyStringWrapper("");
+    private final ObservableList<String> joinedRooms = FXCollections.observableArrayList();
+    private final ObservableList<Recipient> recipients = FXCollections.observableArrayList(Recipient.EVERYONE);
+    private final ObservableList<ServerEvent.RoomInfo> serverRooms = FXCollections.observableArrayList();
+    private final ReadOnlyObjectWrapper<ObservableList<LogLine>> log = new ReadOnlyObjectWrapper<>();
+    private final ObservableList<String> joinedRoomsView = FXCollections.unmodifiableObservableList(joinedRooms);
+    private final ObservableList<Recipient> recipientsView = FXCollections.unmodifiableObservableList(recipients);
+    private final ObservableList<ServerEvent.RoomInfo> serverRoomsView = FXCollections.unmodifiableObservableList(serverRooms);
+
+    // --- derived
+    private final BooleanBinding canConnect;
+    private final BooleanBinding canSend;
+
+    // --- internal state
+    private final ChatConnection connection;
+    private final Settings.Store settingsStore;
+    private final Clock clock;
+    private final String initialRoom;
+    /** Logs by room name; the entry under null holds lines shown while no room is open. */
+    private final Map<String, ObservableList<LogLine>> logs = new HashMap<>();
+    private final Map<String, List<String>> membersByRoom = new LinkedHashMap<>();
+    private final Map<String, Long> lastMessageIdByRoom = new HashMap<>();
+    /** Texts sent but not yet acknowledged, by ref: restored to the input if the server refuses them. */
+    private final Map<String, String> unconfirmedDrafts = new HashMap<>();
+    private String claimedNick = "";
+    private int nextRef;
+
+    public ChatViewModel(ChatConnection connection, Executor fxThread, Settings.Store settingsStore, Clock clock,
+                         String initialRoom) {
+        this.connection = connection;
+        this.settingsStore = settingsStore;
+        this.clock = clock;
+        this.initialRoom = initialRoom;
+        Settings settings = settingsStore.load();
+        host.set(settings.host());
+        port.set(String.valueOf(settings.port()));
+        nickname.set(settings.nick());
+        log.set(logFor(null));
+
+        canConnect = Bindings.createBooleanBinding(
+                () -> !isActive() && !host.get().isBlank() && parsePort(port.get()) > 0, state, host, port);
+        canSend = Bindings.createBooleanBinding(
+                () -> state.get() == ConnectionState.CONNECTED && !draft.get().isBlank()
+                        && (currentRoom.get() != null || !recipient.get().isEveryone()),
+                state, draft, currentRoom, recipient);
+
+        currentRoom.addListener((observable, old, room) -> {
+            log.set(logFor(room));
+            refreshRecipients();
+        });
+        myNick.addListener((observable, old, nick) -> {
+            if (state.get() == ConnectionState.CONNECTED) {
+                status.set("Connected as " + nick);
+            }
+        });
+        connection.setListener(new ChatConnection.Listener() {
+            @Override
+            public void onEvent(ServerEvent event) {
+                fxThread.execute(() -> handle(event));
+            }
+
+            @Override
+            public void onStateChanged(ConnectionState newState, String detail) {
+                fxThread.execute(() -> changeState(newState, detail));
+            }
+        });
+    }
+
+    // --- commands
+
+    /** Connects with the host, port and nickname entered; the nickname is claimed once the server welcomes us. */
+    public void connect() {
+        if (!canConnect.get()) {
+            return;
+        }
+        claimedNick = nickname.get().strip();
+        nickError.set("");
+        int portNumber = parsePort(port.get());
+        settingsStore.save(new Settings(host.get().strip(), portNumber, claimedNick));
+        connection.connect(host.get().strip(), portNumber);
+    }
+
+    public void disconnect() {
+        connection.close();
+    }
+
+    /** Sends the draft to the current room, or as a whisper when a person is chosen. */
+    public void send() {
+        if (!canSend.get()) {
+            return;
+        }
+        String text = draft.get();
+        String ref = newRef("m");
+        Recipient to = recipient.get();
+        connection.send(to.isEveryone()
+                ? new ClientEvent.Say(currentRoom.get(), text, ref)
+                : new ClientEvent.Whisper(to.nick(), text, ref));
+        unconfirmedDrafts.put(ref, text);
+        draft.set("");
+    }
+
+    /** Asks for the nickname in the field; the field returns to the current one if the server refuses. */
+    public void rename() {
+        String wanted = nickname.get().strip();
+        if (state.get() != ConnectionState.CONNECTED || wanted.equals(myNick.get())) {
+            return;
+        }
+        nickError.set("");
+        claimedNick = wanted;
+        connection.send(new ClientEvent.Nick(wanted, NICK_CLAIM_REF));
+    }
+
+    /** Joins the room named in the join field. */
+    public void join() {
+        String room = roomToJoin.get().strip();
+        if (state.get() == ConnectionState.CONNECTED && !room.isEmpty()) {
+            connection.send(new ClientEvent.Join(room, newRef("j")));
+            roomToJoin.set("");
+        }
+    }
+
+    /** Joins a room chosen from the server's room list. */
+    public void join(String room) {
+        roomToJoin.set(room);
+        join();
+    }
+
+    /** Leaves the room that is open. */
+    public void leaveCurrentRoom() {
+        String room = currentRoom.get();
+        if (state.get() == ConnectionState.CONNECTED && room != null) {
+            connection.send(new ClientEvent.Leave(room, newRef("l")));
+        }
+    }
+
+    /** Asks the server for its room list; it arrives in {@link #serverRooms()}. */
+    public void refreshServerRooms() {
+        if (state.get() == ConnectionState.CONNECTED) {
+            connection.send(new ClientEvent.Rooms(null));
+        }
+    }
+
+    // --- what the connection reports
+
+    private void changeState(ConnectionState newState, String detail) {
+        state.set(newState);
+        switch (newState) {
+            case CONNECTING -> status.set("Connecting to " + host.get().strip() + ":" + port.get().strip() + "…");
+            case CONNECTED -> status.set("Connected");
+            case DISCONNECTED -> {
+                status.set("Disconnected");
+                forgetSession("Disconnected.");
+            }
+            case FAILED -> {
+                status.set("Failed: " + detail);
+                forgetSession("Connection failed: " + detail);
+            }
+        }
+    }
+
+    private void handle(ServerEvent event) {
+        if (event instanceof ServerEvent.Welcome welcome) {
+            onWelcome(welcome);
+        } else if (event instanceof ServerEvent.NickChanged change) {
+            onNickChanged(change);
+        } else if (event instanceof ServerEvent.Joined joined) {
+            onJoined(joined);
+        } else if (event instanceof ServerEvent.Left left) {
+            onLeft(left);
+        } else if (event instanceof ServerEvent.Presence presence) {
+            onPresence(presence);
+        } else if (event instanceof ServerEvent.Message message) {
+            onMessage(message);
+        } else if (event instanceof ServerEvent.WhisperMessage whisper) {
+            onWhisper(whisper);
+        } else if (event instanceof ServerEvent.RoomList list) {
+            serverRooms.setAll(list.rooms());
+        } else if (event instanceof ServerEvent.Ok ok) {
+            unconfirmedDrafts.remove(ok.ref());
+        } else if (event instanceof ServerEvent.Error error) {
+            onError(error);
+        }
+    }
+
+    private void onWelcome(ServerEvent.Welcome welcome) {
+        myNick.set(welcome.nick());
+        if (claimedNick.isEmpty() || claimedNick.equals(welcome.nick())) {
+            nickname.set(welcome.nick());
+        } else {
+            connection.send(new ClientEvent.Nick(claimedNick, NICK_CLAIM_REF));
+        }
+        if (initialRoom != null && !initialRoom.isBlank()) {
+            connection.send(new ClientEvent.Join(initialRoom, newRef("j")));
+        }
+        connection.send(new ClientEvent.Rooms(null));
+    }
+
+    private void onNickChanged(ServerEvent.NickChanged change) {
+        if (change.old().equals(myNick.get())) {
+            myNick.set(change.newNick());
+            nickname.set(change.newNick());
+            nickError.set("");
+            addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null, "You are now " + change.newNick());
+        }
+        membersByRoom.forEach((room, members) -> {
+            int index = members.indexOf(change.old());
+            if (index >= 0) {
+                members.set(index, change.newNick());
+                if (!change.newNick().equals(myNick.get())) {
+                    addLine(room, LogLine.Kind.SYSTEM, null, change.old() + " is now " + change.newNick());
+                }
+            }
+        });
+        if (change.old().equals(recipient.get().nick())) {
+            recipient.set(Recipient.person(change.newNick()));
+        }
+        refreshRecipients();
+    }
+
+    private void onJoined(ServerEvent.Joined joined) {
+        String room = joined.room();
+        membersByRoom.put(room, new ArrayList<>(joined.members()));
+        for (ServerEvent.Message message : joined.history()) {
+            onMessage(message);
+        }
+        if (!joinedRooms.contains(room)) {
+            joinedRooms.add(room);
+            addLine(room, LogLine.Kind.SYSTEM, null, "You joined " + room);
+        }
+        currentRoom.set(room);
+        refreshRecipients();
+    }
+
+    private void onLeft(ServerEvent.Left left) {
+        String room = left.room();
+        membersByRoom.remove(room);
+        lastMessageIdByRoom.remove(room);
+        logs.remove(room);
+        joinedRooms.remove(room);
+        if (room.equals(currentRoom.get())) {
+            currentRoom.set(joinedRooms.isEmpty() ? null : joinedRooms.get(0));
+        }
+        addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null, "You left " + room);
+    }
+
+    private void onPresence(ServerEvent.Presence presence) {
+        List<String> members = membersByRoom.get(presence.room());
+        if (members == null) {
+            return;
+        }
+        if (ServerEvent.Presence.JOIN.equals(presence.event())) {
+            if (!members.contains(presence.nick())) {
+                members.add(presence.nick());
+            }
+            addLine(presence.room(), LogLine.Kind.SYSTEM, null, presence.nick() + " joined");
+        } else {
+            members.remove(presence.nick());
+            addLine(presence.room(), LogLine.Kind.SYSTEM, null, presence.nick() + " left");
+            if (presence.nick().equals(recipient.get().nick()) && presence.room().equals(currentRoom.get())) {
+                recipient.set(Recipient.EVERYONE);
+                addLine(presence.room(), LogLine.Kind.SYSTEM, null,
+                        presence.nick() + " left: messages go to everyone in " + presence.room() + " again");
+            }
+        }
+        refreshRecipients();
+    }
+
+    private void onMessage(ServerEvent.Message message) {
+        // Ids count up within a room: anything not newer than the last one shown is a repeat (a rejoin's history).
+        long id = parseId(message.id());
+        Long last = lastMessageIdByRoom.get(message.room());
+        if (last != null && id <= last) {
+            return;
+        }
+        lastMessageIdByRoom.put(message.room(), id);
+        addLine(message.room(), message.ts(), LogLine.Kind.MESSAGE, message.from(), message.text());
+    }
+
+    private void onWhisper(ServerEvent.WhisperMessage whisper) {
+        boolean outgoing = whisper.from().equals(myNick.get());
+        addLine(currentRoom.get(), whisper.ts(), outgoing ? LogLine.Kind.WHISPER_TO : LogLine.Kind.WHISPER_FROM,
+                outgoing ? whisper.to() : whisper.from(), whisper.text());
+    }
+
+    private void onError(ServerEvent.Error error) {
+        if (NICK_CLAIM_REF.equals(error.ref())) {
+            nickError.set(error.message());
+            nickname.set(myNick.get());
+            return;
+        }
+        String unsent = unconfirmedDrafts.remove(error.ref());
+        if (unsent != null && draft.get().isEmpty()) {
+            draft.set(unsent);
+        }
+        addLine(currentRoom.get(), LogLine.Kind.ERROR, null, error.message());
+    }
+
+    // --- helpers
+
+    private void forgetSession(String line) {
+        myNick.set("");
+        membersByRoom.clear();
+        lastMessageIdByRoom.clear();
+        joinedRooms.clear();
+        serverRooms.clear();
+        unconfirmedDrafts.clear();
+        String room = currentRoom.get();
+        addLine(room, LogLine.Kind.SYSTEM, null, line);
+        ObservableList<LogLine> lastLog = logFor(room);
+        logs.clear();
+        logs.put(null, lastLog);
+        currentRoom.set(null);
+        recipient.set(Recipient.EVERYONE);
+    }
+
+    private void refreshRecipients() {
+        List<Recipient> choices = new ArrayList<>();
+        choices.add(Recipient.EVERYONE);
+        List<String> members = new ArrayList<>(membersByRoom.getOrDefault(currentRoom.get(), List.of()));
+        members.remove(myNick.get());
+        members.sort(String.CASE_INSENSITIVE_ORDER);
+        members.forEach(nick -> choices.add(Recipient.person(nick)));
+        Recipient chosen = recipient.get();
+        recipients.setAll(choices);
+        recipient.set(choices.contains(chosen) ? chosen : Recipient.EVERYONE);
+    }
+
+    private void addLine(String room, LogLine.Kind kind, String from, String text) {
+        addLine(room, clock.millis(), kind, from, text);
+    }
+
+    private void addLine(String room, long timestamp, LogLine.Kind kind, String from, String text) {
+        ObservableList<LogLine> lines = logFor(room);
+        lines.add(new LogLine(kind, timestamp, from, text));
+        if (lines.size() > MAX_LOG_LINES) {
+            lines.remove(0, lines.size() - MAX_LOG_LINES);
+        }
+    }
+
+    private ObservableList<LogLine> logFor(String room) {
+        return logs.computeIfAbsent(room, r -> FXCollections.observableArrayList());
+    }
+
+    private boolean isActive() {
+        return state.get() == ConnectionState.CONNECTING || state.get() == ConnectionState.CONNECTED;
+    }
+
+    private String newRef(String prefix) {
+        return prefix + (++nextRef);
+    }
+
+    static int parsePort(String text) {
+        try {
+            int value = Integer.parseInt(text.strip());
+            return value >= 1 && value <= 65_535 ? value : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static long parseId(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    // --- properties
+
+    public StringProperty hostProperty() {
+        return host;
+    }
+
+    public StringProperty portProperty() {
+        return port;
+    }
+
+    public StringProperty nicknameProperty() {
+        return nickname;
+    }
+
+    public StringProperty draftProperty() {
+        return draft;
+    }
+
+    public StringProperty roomToJoinProperty() {
+        return roomToJoin;
+    }
+
+    public ObjectProperty<Recipient> recipientProperty() {
+        return recipient;
+    }
+
+    public ObjectProperty<String> currentRoomProperty() {
+        return currentRoom;
+    }
+
+    public ReadOnlyObjectProperty<ConnectionState> stateProperty() {
+        return state.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty nickErrorProperty() {
+        return nickError.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty myNickProperty() {
+        return myNick.getReadOnlyProperty();
+    }
+
+    /** The rooms this client is in, in the order it joined them. */
+    public ObservableList<String> joinedRooms() {
+        return joinedRoomsView;
+    }
+
+    /** "Everyone" first, then the other members of the open room, sorted. */
+    public ObservableList<Recipient> recipients() {
+        return recipientsView;
+    }
+
+    /** The server's rooms as last listed. */
+    public ObservableList<ServerEvent.RoomInfo> serverRooms() {
+        return serverRoomsView;
+    }
+
+    /** The log of the room that is open. */
+    public ReadOnlyObjectProperty<ObservableList<LogLine>> logProperty() {
+        return log.getReadOnlyProperty();
+    }
+
+    public BooleanBinding canConnectProperty() {
+        return canConnect;
+    }
+
+    public BooleanBinding canSendProperty() {
+        return canSend;
+    }
+}
