@@ -12,6 +12,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -183,7 +184,8 @@ public final class ChatView {
 
         var joinRow = new HBox(4, roomToJoin, join);
         HBox.setHgrow(roomToJoin, Priority.ALWAYS);
-        serverRooms.setPlaceholder(new Label("Double-click a room to join it"));
+        serverRooms.setPlaceholder(new Label("No rooms listed"));
+        serverRooms.setTooltip(new Tooltip("Double-click a room to join it"));
         var pane = new VBox(6, heading("Your rooms"), rooms, joinRow, leave,
                 heading("All rooms on the server"), serverRooms, refresh);
         pane.setPadding(new Insets(0, 8, 8, 8));

@@ -1,0 +1,382 @@
+package parley.client.viewmodel;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import parley.client.connection.ConnectionState;
+import parley.protocol.ClientEvent;
+import parley.protocol.ServerEvent;
+import parley.protocol.ServerEvent.Joined;
+import parley.protocol.ServerEvent.Message;
+import parley.protocol.ServerEvent.Presence;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The view model's rules, without a window: a fake connection plays the server. */
+class ChatViewModelTest {
+    private static final long NOW = 1_732_400_000_000L;
+
+    private final FakeChatConnection connection = new FakeChatConnection();
+    private final InMemorySettings settings = new InMemorySettings();
+    private ChatViewModel model;
+
+    @BeforeEach
+    void createModel() {
+        model = new ChatViewModel(connection, Runnable::run, settings,
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), "lobby");
+    }
+
+    @Test
+    void startsDisconnectedWithDefaultsAndCanConnect() {
+        assertThat(model.hostProperty().get()).isEqualTo("localhost");
+        assertThat(model.portProperty().get()).isEqualTo("8025");
+        assertThat(model.stateProperty().get()).isEqualTo(ConnectionState.DISCONNECTED);
+        assertThat(model.canConnectProperty().get()).isTrue();
+        assertThat(model.canSendProperty().get()).isFalse();
+    }
+
+    @Test
+    void anInvalidPortOrEmptyHostCannotConnect() {
+        model.portProperty().set("80x");
+        assertThat(model.canConnectProperty().get()).isFalse();
+
+        model.portProperty().set("70000");
+        assertThat(model.canConnectProperty().get()).isFalse();
+
+        model.portProperty().set("8025");
+        model.hostProperty().set("  ");
+        assertThat(model.canConnectProperty().get()).isFalse();
+    }
+
+    @Test
+    void connectingShowsItsStateAndRemembersTheSettings() {
+        model.hostProperty().set("chat.example");
+        model.portProperty().set("9000");
+        model.nicknameProperty().set("alice");
+
+        model.connect();
+
+        assertThat(connection.connectedTo()).isEqualTo("chat.example:9000");
+        assertThat(model.statusProperty().get()).isEqualTo("Connecting to chat.example:9000…");
+        assertThat(settings.saved).isEqualTo(new Settings("chat.example", 9000, "alice"));
+        assertThat(model.canConnectProperty().get()).isFalse();
+    }
+
+    @Test
+    void rememberedSettingsFillTheFieldsOfTheNextLaunch() {
+        settings.saved = new Settings("example.org", 9999, "zoe");
+
+        var next = new ChatViewModel(new FakeChatConnection(), Runnable::run, settings, Clock.systemUTC(), "lobby");
+
+        assertThat(next.hostProperty().get()).isEqualTo("example.org");
+        assertThat(next.portProperty().get()).isEqualTo("9999");
+        assertThat(next.nicknameProperty().get()).isEqualTo("zoe");
+    }
+
+    @Test
+    void afterWelcomeTheTypedNickIsClaimedAndLobbyJoined() {
+        model.nicknameProperty().set("alice");
+        connectAndWelcome("guest-3");
+
+        assertThat(connection.sent()).containsExactly(new ClientEvent.Nick("alice", "nick"),
+                new ClientEvent.Join("lobby", "j1"), new ClientEvent.Rooms(null));
+    }
+
+    @Test
+    void withAnEmptyNickFieldTheGuestNickIsShownInIt() {
+        connectAndWelcome("guest-3");
+
+        assertThat(model.nicknameProperty().get()).isEqualTo("guest-3");
+        assertThat(connection.sent()).noneMatch(ClientEvent.Nick.class::isInstance);
+        assertThat(model.statusProperty().get()).isEqualTo("Connected as guest-3");
+    }
+
+    @Test
+    void aRefusedNickShowsTheServersReasonAndKeepsTheOldName() {
+        model.nicknameProperty().set("bob");
+        connectAndWelcome("guest-3");
+
+        connection.serverSends(ServerEvent.Error.of("nick", parley.protocol.ErrorReason.NICK_TAKEN, "the nickname bob is taken"));
+
+        assertThat(model.nickErrorProperty().get()).isEqualTo("the nickname bob is taken");
+        assertThat(model.nicknameProperty().get()).isEqualTo("guest-3");
+        assertThat(model.myNickProperty().get()).isEqualTo("guest-3");
+    }
+
+    @Test
+    void renamingWhileConnectedSendsTheNickAndFollowsTheServer() {
+        connectAndWelcome("guest-3");
+        model.nicknameProperty().set("carol");
+
+        model.rename();
+        connection.serverSends(new ServerEvent.NickChanged("guest-3", "carol"));
+
+        assertThat(connection.lastSent(ClientEvent.Nick.class).nick()).isEqualTo("carol");
+        assertThat(model.myNickProperty().get()).isEqualTo("carol");
+        assertThat(model.statusProperty().get()).isEqualTo("Connected as carol");
+        assertThat(model.nickErrorProperty().get()).isEmpty();
+    }
+
+    @Test
+    void joiningShowsHistoryAndOpensTheRoom() {
+        connectAndWelcome("ann");
+
+        connection.serverSends(new Joined("lobby", List.of("ann", "bob"),
+                List.of(new Message("1", "lobby", "bob", "earlier", NOW - 1000))));
+
+        assertThat(model.joinedRooms()).containsExactly("lobby");
+        assertThat(model.currentRoomProperty().get()).isEqualTo("lobby");
+        assertThat(lines()).containsExactly(new LogLine(LogLine.Kind.MESSAGE, NOW - 1000, "bob", "earlier"),
+                new LogLine(LogLine.Kind.SYSTEM, NOW, null, "You joined lobby"));
+    }
+
+    @Test
+    void eachRoomKeepsItsOwnLogAndSwitchingShowsIt() {
+        connectAndWelcome("ann");
+        join("lobby", "ann");
+        join("attic", "ann");
+        connection.serverSends(new Message("1", "lobby", "bob", "in lobby", NOW),
+                new Message("1", "attic", "bob", "in attic", NOW));
+
+        model.currentRoomProperty().set("lobby");
+
+        assertThat(texts()).contains("in lobby").doesNotContain("in attic");
+        model.currentRoomProperty().set("attic");
+        assertThat(texts()).contains("in attic").doesNotContain("in lobby");
+    }
+
+    @Test
+    void rejoiningDoesNotRepeatHistoryAlreadyShown() {
+        connectAndWelcome("ann");
+        join("lobby", "ann");
+        connection.serverSends(new Message("1", "lobby", "bob", "once", NOW));
+
+        connection.serverSends(new Joined("lobby", List.of("ann", "bob"), List.of(new Message("1", "lobby", "bob", "once", NOW))));
+
+        assertThat(texts()).containsOnlyOnce("once");
+    }
+
+    @Test
+    void leavingARoomClosesItAndOpensAnother() {
+        connectAndWelcome("ann");
+        join("lobby", "ann");
+        join("attic", "ann");
+
+        model.leaveCurrentRoom();
+        connection.serverSends(new ServerEvent.Left("attic"));
+
+        assertThat(connection.lastSent(ClientEvent.Leave.class).room()).isEqualTo("attic");
+        assertThat(model.joinedRooms()).containsExactly("lobby");
+        assertThat(model.currentRoomProperty().get()).isEqualTo("lobby");
+    }
+
+    @Test
+    void theRecipientListIsEveryoneThenTheOtherMembersSorted() {
+        connectAndWelcome("ann");
+
+        join("lobby", "ann", "zed", "Bob");
+
+        assertThat(model.recipients()).containsExactly(Recipient.EVERYONE, Recipient.person("Bob"), Recipient.person("zed"));
+    }
+
+    @Test
+    void theRecipientListFollowsJoinsLeavesAndRenames() {
+        connectAndWelcome("ann");
+        join("lobby", "ann", "bob");
+
+        connection.serverSends(new Presence("lobby", "carl", "join"));
+        assertThat(model.recipients()).contains(Recipient.person("carl"));
+
+        connection.serverSends(new ServerEvent.NickChanged("carl", "carlos"));
+        assertThat(model.recipients()).contains(Recipient.person("carlos")).doesNotContain(Recipient.person("carl"));
+
+        connection.serverSends(new Presence("lobby", "bob", "leave"));
+        assertThat(model.recipients()).containsExactly(Recipient.EVERYONE, Recipient.person("carlos"));
+        assertThat(texts()).contains("carl is now carlos", "bob left");
+    }
+
+    @Test
+    void choosingAPersonMakesTheNextMessageAWhisper() {
+        connectAndWelcome("ann");
+        join("lobby", "ann", "bob");
+        model.recipientProperty().set(Recipient.person("bob"));
+        model.draftProperty().set("psst");
+
+        model.send();
+
+        assertThat(connection.lastSent(ClientEvent.Whisper.class)).isEqualTo(new ClientEvent.Whisper("bob", "psst", "m2"));
+        assertThat(model.draftProperty().get()).isEmpty();
+    }
+
+    @Test
+    void withEveryoneChosenTheMessageGoesToTheOpenRoom() {
+        connectAndWelcome("ann");
+        join("lobby", "ann", "bob");
+        model.draftProperty().set("hello");
+
+        model.send();
+
+        assertThat(connection.lastSent(ClientEvent.Say.class)).isEqualTo(new ClientEvent.Say("lobby", "hello", "m2"));
+    }
+
+    @Test
+    void whenTheChosenPersonLeavesTheDropdownFallsBackToEveryoneAndSaysSo() {
+        connectAndWelcome("ann");
+        join("lobby", "ann", "bob");
+        model.recipientProperty().set(Recipient.person("bob"));
+
+        connection.serverSends(new Presence("lobby", "bob", "leave"));
+
+        assertThat(model.recipientProperty().get()).isEqualTo(Recipient.EVERYONE);
+        assertThat(texts()).contains("bob left: messages go to everyone in lobby again");
+    }
+
+    @Test
+    void whenTheChosenPersonIsRenamedTheChoiceFollows() {
+        connectAndWelcome("ann");
+        join("lobby", "ann", "bob");
+        model.recipientProperty().set(Recipient.person("bob"));
+
+        connection.serverSends(new ServerEvent.NickChanged("bob", "robert"));
+
+        assertThat(model.recipientProperty().get()).isEqualTo(Recipient.person("robert"));
+    }
+
+    @Test
+    void whispersAreLabelledByDirection() {
+        connectAndWelcome("ann");
+        join("lobby", "ann", "bob");
+
+        connection.serverSends(new ServerEvent.WhisperMessage("w1", "bob", "ann", "hi ann", NOW),
+                new ServerEvent.WhisperMessage("w2", "ann", "bob", "hi bob", NOW));
+
+        assertThat(lines()).contains(new LogLine(LogLine.Kind.WHISPER_FROM, NOW, "bob", "hi ann"),
+                new LogLine(LogLine.Kind.WHISPER_TO, NOW, "bob", "hi bob"));
+        assertThat(lines().get(lines().size() - 1).render(ZoneOffset.UTC)).endsWith("whisper to bob: hi bob");
+    }
+
+    @Test
+    void aRefusedMessageReturnsToTheInputAndTheReasonIsLogged() {
+        connectAndWelcome("ann");
+        join("lobby", "ann", "bob");
+        model.recipientProperty().set(Recipient.person("bob"));
+        model.draftProperty().set("are you there?");
+        model.send();
+
+        connection.serverSends(ServerEvent.Error.of("m2", parley.protocol.ErrorReason.NO_SUCH_USER, "no user named bob"));
+
+        assertThat(model.draftProperty().get()).isEqualTo("are you there?");
+        assertThat(lines().get(lines().size() - 1)).isEqualTo(new LogLine(LogLine.Kind.ERROR, NOW, null, "no user named bob"));
+    }
+
+    @Test
+    void aConfirmedMessageDoesNotComeBack() {
+        connectAndWelcome("ann");
+        join("lobby", "ann");
+        model.draftProperty().set("hello");
+        model.send();
+        connection.serverSends(new ServerEvent.Ok("m2", "1"));
+
+        connection.serverSends(ServerEvent.Error.of("m2", parley.protocol.ErrorReason.BAD_FIELD, "late"));
+
+        assertThat(model.draftProperty().get()).isEmpty();
+    }
+
+    @Test
+    void blankDraftsAndMessagesWithoutARoomCannotBeSent() {
+        connectAndWelcome("ann");
+        model.draftProperty().set("no room yet");
+        assertThat(model.canSendProperty().get()).isFalse();
+
+        join("lobby", "ann");
+        model.draftProperty().set("   ");
+        assertThat(model.canSendProperty().get()).isFalse();
+
+        model.draftProperty().set("now");
+        assertThat(model.canSendProperty().get()).isTrue();
+    }
+
+    @Test
+    void aFailedConnectionSaysWhyAndCanBeRetried() {
+        model.connect();
+
+        connection.fail("no Parley server at localhost:8025 (connection refused)");
+
+        assertThat(model.statusProperty().get()).isEqualTo("Failed: no Parley server at localhost:8025 (connection refused)");
+        assertThat(texts()).anyMatch(text -> text.contains("connection refused"));
+        assertThat(model.canConnectProperty().get()).isTrue();
+    }
+
+    @Test
+    void losingTheConnectionForgetsRoomsAndMembers() {
+        connectAndWelcome("ann");
+        join("lobby", "ann", "bob");
+
+        connection.fail("the server closed the connection (1001: server shutting down)");
+
+        assertThat(model.joinedRooms()).isEmpty();
+        assertThat(model.recipients()).containsExactly(Recipient.EVERYONE);
+        assertThat(model.currentRoomProperty().get()).isNull();
+        assertThat(texts()).anyMatch(text -> text.contains("1001"));
+    }
+
+    @Test
+    void theLogKeepsAtMostItsLimitDroppingTheOldest() {
+        connectAndWelcome("ann");
+        join("lobby", "ann");
+
+        IntStream.rangeClosed(1, ChatViewModel.MAX_LOG_LINES + 5).forEach(
+                i -> connection.serverSends(new Message(String.valueOf(i), "lobby", "bob", "m" + i, NOW)));
+
+        assertThat(lines()).hasSize(ChatViewModel.MAX_LOG_LINES);
+        assertThat(lines().get(lines().size() - 1).text()).isEqualTo("m" + (ChatViewModel.MAX_LOG_LINES + 5));
+    }
+
+    @Test
+    void twoHundredMembersAreListed() {
+        connectAndWelcome("ann");
+        String[] members = IntStream.range(0, 200).mapToObj(i -> "member" + i).toArray(String[]::new);
+
+        join("lobby", members);
+
+        assertThat(model.recipients()).hasSize(201);
+    }
+
+    private void connectAndWelcome(String nick) {
+        model.connect();
+        connection.open();
+        connection.serverSends(ServerEvent.Welcome.of(nick));
+    }
+
+    private void join(String room, String... members) {
+        connection.serverSends(new Joined(room, List.of(members), List.of()));
+    }
+
+    private List<LogLine> lines() {
+        return model.logProperty().get();
+    }
+
+    private List<String> texts() {
+        return lines().stream().map(LogLine::text).toList();
+    }
+
+    /** Settings kept in a field. */
+    private static final class InMemorySettings implements Settings.Store {
+        Settings saved = Settings.defaults();
+
+        @Override
+        public Settings load() {
+            return saved;
+        }
+
+        @Override
+        public void save(Settings settings) {
+            saved = settings;
+        }
+    }
+}

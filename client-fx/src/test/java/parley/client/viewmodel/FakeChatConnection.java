@@ -1,0 +1,74 @@
+package parley.client.viewmodel;
+
+import parley.client.connection.ChatConnection;
+import parley.client.connection.ConnectionState;
+import parley.protocol.ClientEvent;
+import parley.protocol.ServerEvent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** An in-memory connection: records what the view model sends and lets a test play the server. */
+final class FakeChatConnection implements ChatConnection {
+    private final List<ClientEvent> sent = new ArrayList<>();
+    private Listener listener;
+    private String connectedTo;
+
+    @Override
+    public void setListener(Listener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public void connect(String host, int port) {
+        connectedTo = host + ":" + port;
+        listener.onStateChanged(ConnectionState.CONNECTING, null);
+    }
+
+    @Override
+    public void send(ClientEvent event) {
+        sent.add(event);
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        listener.onStateChanged(ConnectionState.DISCONNECTED, null);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    void open() {
+        listener.onStateChanged(ConnectionState.CONNECTED, null);
+    }
+
+    void fail(String why) {
+        listener.onStateChanged(ConnectionState.FAILED, why);
+    }
+
+    void serverSends(ServerEvent... events) {
+        for (ServerEvent event : events) {
+            listener.onEvent(event);
+        }
+    }
+
+    String connectedTo() {
+        return connectedTo;
+    }
+
+    List<ClientEvent> sent() {
+        return sent;
+    }
+
+    <E extends ClientEvent> E lastSent(Class<E> type) {
+        for (int i = sent.size() - 1; i >= 0; i--) {
+            if (type.isInstance(sent.get(i))) {
+                return type.cast(sent.get(i));
+            }
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " sent; sent: " + sent);
+    }
+
+    void clear() {
+        sent.clear();
+    }
+}
