@@ -1,0 +1,250 @@
+package parley.client.view;
+
+import javafx.scene.control.Button;
+import javafx.scene.Node;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+import parley.client.viewmodel.Recipient;
+import parley.server.ParleyServer;
+import parley.server.chat.ChatLimits;
+import parley.server.transport.WebSocketServer;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** User stories in real windows (headless) against a real server on a free port. */
+@Timeout(60)
+class ChatWindowTest {
+    private final FxRobot robot = new FxRobot();
+    private final List<ClientWindow> windows = new ArrayList<>();
+    private WebSocketServer server;
+
+    @BeforeAll
+    static void startToolkit() throws Exception {
+        FxToolkit.registerPrimaryStage();
+    }
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), ParleyServer.DEFAULT_MAX_FRAME_BYTES);
+    }
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        for (ClientWindow window : windows) {
+            window.close();
+        }
+        server.stop();
+    }
+
+    @Test
+    void connectRenameJoinSwitchAndLeaveRooms() throws Exception {
+        var alice = window();
+
+        connectAs(alice, "alice");
+        assertThat(text(alice, ChatView.STATUS)).isEqualTo("Connected as alice");
+        assertThat(alice.model().joinedRooms()).containsExactly("lobby");
+
+        replaceText(alice, ChatView.NICKNAME, "alicia");
+        robot.type(KeyCode.ENTER);
+        eventually(() -> text(alice, ChatView.STATUS).equals("Connected as alicia"));
+
+        replaceText(alice, ChatView.ROOM_TO_JOIN, "attic");
+        robot.clickOn(alice.<Button>node(robot, ChatView.JOIN));
+        eventually(() -> alice.model().joinedRooms().equals(List.of("lobby", "attic")));
+        assertThat(alice.model().currentRoomProperty().get()).isEqualTo("attic");
+
+        ListView<String> rooms = alice.node(robot, ChatView.ROOMS);
+        robot.clickOn(robot.from(rooms).lookup(".list-cell").nth(0).<Node>query());
+        eventually(() -> "lobby".equals(alice.model().currentRoomProperty().get()));
+        assertThat(alice.logLines()).anyMatch(line -> line.endsWith("* You joined lobby"));
+
+        robot.clickOn(alice.<Button>node(robot, ChatView.LEAVE));
+        eventually(() -> alice.model().joinedRooms().equals(List.of("attic")));
+    }
+
+    @Test
+    void aRoomMessageReachesEveryMembersLog() throws Exception {
+        var alice = window();
+        var bob = window();
+        connectAs(alice, "alice");
+        connectAs(bob, "bob");
+
+        say(alice, "hello everyone");
+
+        eventually(() -> bob.logLines().stream().anyMatch(line -> line.endsWith("alice: hello everyone")));
+        eventually(() -> alice.logLines().stream().anyMatch(line -> line.endsWith("alice: hello everyone")));
+        assertThat(text(alice, ChatView.DRAFT)).isEmpty();
+    }
+
+    @Test
+    void aWhisperAppearsForSenderAndRecipientOnly() throws Exception {
+        var alice = window();
+        var bob = window();
+        var carol = window();
+        connectAs(alice, "alice");
+        connectAs(bob, "bob");
+        connectAs(carol, "carol");
+        eventually(() -> alice.model().recipients().contains(Recipient.person("carol")));
+
+        chooseRecipient(alice, "bob");
+        say(alice, "psst, only for bob");
+
+        eventually(() -> bob.logLines().stream().anyMatch(line -> line.endsWith("whisper from alice: psst, only for bob")));
+        eventually(() -> alice.logLines().stream().anyMatch(line -> line.endsWith("whisper to bob: psst, only for bob")));
+        say(carol, "carol was here");
+        eventually(() -> carol.logLines().stream().anyMatch(line -> line.endsWith("carol: carol was here")));
+        assertThat(carol.logLines()).noneMatch(line -> line.contains("psst"));
+    }
+
+    @Test
+    void theDropdownFollowsJoinsRenamesAndLeaves() throws Exception {
+        var alice = window();
+        var bob = window();
+        connectAs(alice, "alice");
+
+        connectAs(bob, "bob");
+        eventually(() -> alice.model().recipients().contains(Recipient.person("bob")));
+
+        replaceText(bob, ChatView.NICKNAME, "robert");
+        robot.type(KeyCode.ENTER);
+        eventually(() -> alice.model().recipients().contains(Recipient.person("robert")));
+        assertThat(alice.model().recipients()).doesNotContain(Recipient.person("bob"));
+
+        chooseRecipient(alice, "robert");
+        robot.clickOn(bob.<Button>node(robot, ChatView.CONNECT));
+        eventually(() -> alice.model().recipients().equals(List.of(Recipient.EVERYONE)));
+        assertThat(alice.model().recipientProperty().get()).isEqualTo(Recipient.EVERYONE);
+        assertThat(alice.logLines()).anyMatch(line -> line.endsWith("robert left: messages go to everyone in lobby again"));
+    }
+
+    @Test
+    void aWhisperToSomeoneWhoJustLeftShowsTheErrorAndKeepsTheText() throws Exception {
+        var alice = window();
+        var bob = window();
+        var carol = window();
+        connectAs(alice, "alice");
+        connectAs(bob, "bob");
+        connectAs(carol, "carol");
+        eventually(() -> alice.model().recipients().contains(Recipient.person("bob")));
+        chooseRecipient(alice, "bob");
+
+        alice.pauseEvents();
+        robot.clickOn(bob.<Button>node(robot, ChatView.CONNECT));
+        eventually(() -> carol.logLines().stream().anyMatch(line -> line.endsWith("bob left")));
+        say(alice, "are you still there?");
+        alice.resumeEvents();
+
+        eventually(() -> alice.logLines().stream().anyMatch(line -> line.endsWith("! no user named bob")));
+        assertThat(text(alice, ChatView.DRAFT)).isEqualTo("are you still there?");
+        say(alice, "");
+        eventually(() -> alice.logLines().stream().anyMatch(line -> line.endsWith("alice: are you still there?")));
+    }
+
+    @Test
+    void aTakenNicknameShowsTheReasonAndTheWindowStaysUsable() throws Exception {
+        var alice = window();
+        var impostor = window();
+        connectAs(alice, "alice");
+
+        replaceText(impostor, ChatView.NICKNAME, "ALICE");
+        robot.clickOn(impostor.<Button>node(robot, ChatView.CONNECT));
+
+        eventually(() -> text(impostor, ChatView.NICK_ERROR).equals("the nickname ALICE is taken"));
+        assertThat(text(impostor, ChatView.NICKNAME)).startsWith("guest-");
+        say(impostor, "still able to talk");
+        eventually(() -> alice.logLines().stream().anyMatch(line -> line.contains(": still able to talk")));
+    }
+
+    @Test
+    void aServerThatIsNotRunningGivesAClearMessageQuickly() throws Exception {
+        var alice = window();
+        int closedPort;
+        try (var socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        replaceText(alice, ChatView.PORT, String.valueOf(closedPort));
+
+        robot.clickOn(alice.<Button>node(robot, ChatView.CONNECT));
+
+        await().atMost(Duration.ofSeconds(6)).until(() -> text(alice, ChatView.STATUS).startsWith("Failed:"));
+        assertThat(text(alice, ChatView.STATUS)).contains("no Parley server at localhost:" + closedPort);
+        assertThat(alice.<Button>node(robot, ChatView.CONNECT).isDisabled()).isFalse();
+        assertThat(alice.<TextField>node(robot, ChatView.PORT).isDisabled()).isFalse();
+    }
+
+    // --- steps a user takes
+
+    private ClientWindow window() throws Exception {
+        var window = ClientWindow.open(server.port(), windows.size());
+        windows.add(window);
+        return window;
+    }
+
+    private void connectAs(ClientWindow window, String nick) {
+        replaceText(window, ChatView.NICKNAME, nick);
+        robot.clickOn(window.<Button>node(robot, ChatView.CONNECT));
+        eventually(() -> text(window, ChatView.STATUS).equals("Connected as " + nick)
+                && window.model().joinedRooms().contains("lobby"));
+    }
+
+    private void say(ClientWindow window, String text) {
+        TextField draft = window.node(robot, ChatView.DRAFT);
+        robot.interact(() -> window.stage().toFront());
+        robot.clickOn(draft);
+        if (!text.isEmpty()) {
+            robot.interact(() -> draft.setText(""));
+            robot.write(text);
+        }
+        robot.type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private void chooseRecipient(ClientWindow window, String nick) {
+        ComboBox<Recipient> recipient = window.node(robot, ChatView.RECIPIENT);
+        // The dropdown's popup is a window TestFX's headless lookup does not reach: choose through the control.
+        robot.interact(() -> recipient.getSelectionModel().select(Recipient.person(nick)));
+        eventually(() -> Recipient.person(nick).equals(recipient.getValue()));
+    }
+
+    private void replaceText(ClientWindow window, String id, String text) {
+        TextField field = window.node(robot, id);
+        robot.interact(() -> window.stage().toFront());
+        robot.clickOn(field);
+        robot.interact(() -> field.setText(""));
+        robot.write(text);
+        eventually(() -> field.getText().equals(text));
+    }
+
+    private String text(ClientWindow window, String id) {
+        var node = window.node(robot, id);
+        if (node instanceof Label label) {
+            return label.getText();
+        }
+        return ((TextField) node).getText();
+    }
+
+    private static void eventually(Callable<Boolean> condition) {
+        await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).until(() -> {
+            WaitForAsyncUtils.waitForFxEvents();
+            return condition.call();
+        });
+    }
+}

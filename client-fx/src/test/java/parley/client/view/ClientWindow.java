@@ -1,0 +1,125 @@
+package parley.client.view;
+
+import javafx.application.Platform;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.ListView;
+import javafx.stage.Stage;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import parley.client.connection.WebSocketChatConnection;
+import parley.client.viewmodel.ChatViewModel;
+import parley.client.viewmodel.LogLine;
+import parley.client.viewmodel.Settings;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+
+/** One real client window (view, view model and WebSocket connection) for UI tests. */
+final class ClientWindow {
+    private final Stage stage;
+    private final ChatViewModel model;
+    private final WebSocketChatConnection connection;
+    private final PausableExecutor events;
+
+    private ClientWindow(Stage stage, ChatViewModel model, WebSocketChatConnection connection, PausableExecutor events) {
+        this.stage = stage;
+        this.model = model;
+        this.connection = connection;
+        this.events = events;
+    }
+
+    static ClientWindow open(int port, int index) throws Exception {
+        var holder = new ClientWindow[1];
+        FxToolkit.setupFixture(() -> {
+            var connection = new WebSocketChatConnection();
+            var events = new PausableExecutor();
+            var model = new ChatViewModel(connection, events, new FixedSettings(new Settings("localhost", port, "")),
+                    Clock.systemDefaultZone(), "lobby");
+            var stage = new Stage();
+            var scene = new Scene(new ChatView(model, ZoneId.systemDefault()).root(), 900, 560);
+            scene.getStylesheets().add(ChatView.class.getResource(ChatView.STYLESHEET).toExternalForm());
+            stage.setScene(scene);
+            stage.setX(20 + index * 40);
+            stage.setY(20 + index * 40);
+            stage.show();
+            holder[0] = new ClientWindow(stage, model, connection, events);
+        });
+        return holder[0];
+    }
+
+    <T extends Node> T node(FxRobot robot, String id) {
+        return robot.from(stage.getScene().getRoot()).lookup("#" + id).query();
+    }
+
+    ChatViewModel model() {
+        return model;
+    }
+
+    Stage stage() {
+        return stage;
+    }
+
+    /** The rendered lines of the open room's log, as the user reads them. */
+    @SuppressWarnings("unchecked")
+    List<String> logLines() {
+        var log = (ListView<LogLine>) stage.getScene().getRoot().lookup("#" + ChatView.LOG);
+        return log.getItems().stream().map(line -> line.render(ZoneId.systemDefault())).toList();
+    }
+
+    /** Holds back server events for this window until resumed, as a slow network would. */
+    void pauseEvents() {
+        events.pause();
+    }
+
+    void resumeEvents() {
+        events.resume();
+    }
+
+    void close() throws Exception {
+        connection.close().get();
+        FxToolkit.setupFixture(stage::close);
+    }
+
+    /** Runs tasks on the FX thread, or queues them while paused. */
+    private static final class PausableExecutor implements Executor {
+        private final Queue<Runnable> held = new ArrayDeque<>();
+        private boolean paused;
+
+        @Override
+        public synchronized void execute(Runnable task) {
+            if (paused) {
+                held.add(task);
+            } else {
+                Platform.runLater(task);
+            }
+        }
+
+        synchronized void pause() {
+            paused = true;
+        }
+
+        synchronized void resume() {
+            paused = false;
+            held.forEach(Platform::runLater);
+            held.clear();
+        }
+    }
+
+    /** Settings that start from given values and are not written anywhere. */
+    private record FixedSettings(Settings settings) implements Settings.Store {
+        @Override
+        public Settings load() {
+            return settings;
+        }
+
+        @Override
+        public void save(Settings ignored) {
+            // The windows under test must not touch the user's remembered settings.
+        }
+    }
+}
