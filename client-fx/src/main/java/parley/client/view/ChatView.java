@@ -72,7 +72,7 @@ public final class ChatView {
                         || model.stateProperty().get() == ConnectionState.CONNECTING, model.stateProperty());
         var connected = model.stateProperty().isEqualTo(ConnectionState.CONNECTED);
 
-        var host = field(HOST, "server host", 14);
+        var host = field(HOST, "server host", 10);
         host.textProperty().bindBidirectional(model.hostProperty());
         host.disableProperty().bind(active);
         host.setOnAction(event -> model.connect());
@@ -82,7 +82,7 @@ public final class ChatView {
         port.disableProperty().bind(active);
         port.setOnAction(event -> model.connect());
 
-        var nickname = field(NICKNAME, "nickname (optional)", 12);
+        var nickname = field(NICKNAME, "nickname (optional)", 10);
         nickname.textProperty().bindBidirectional(model.nicknameProperty());
         nickname.setOnAction(event -> {
             if (connected.get()) {
@@ -123,7 +123,10 @@ public final class ChatView {
         nickError.textProperty().bind(model.nickErrorProperty());
         nickError.getStyleClass().add("nick-error");
 
-        var bar = new HBox(8, new Label("Host"), host, new Label("Port"), port, new Label("Nickname"), nickname,
+        connect.setMinWidth(Region.USE_PREF_SIZE);
+        status.setMinWidth(0);
+        HBox.setHgrow(status, Priority.ALWAYS);
+        var bar = new HBox(8, label("Host"), host, label("Port"), port, label("Nickname"), nickname,
                 nickError, connect, status);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(8));
@@ -136,7 +139,8 @@ public final class ChatView {
 
         ListView<String> rooms = new ListView<>(model.joinedRooms());
         rooms.setId(ROOMS);
-        rooms.setPrefHeight(160);
+        rooms.setPrefHeight(140);
+        rooms.setMinHeight(90);
         rooms.getSelectionModel().selectedItemProperty().addListener((observable, old, room) -> {
             if (room != null) {
                 model.currentRoomProperty().set(room);
@@ -295,6 +299,12 @@ public final class ChatView {
         field.setPromptText(prompt);
         field.setPrefColumnCount(columns);
         return field;
+    }
+
+    private static Label label(String text) {
+        var label = new Label(text);
+        label.setMinWidth(Region.USE_PREF_SIZE);
+        return label;
     }
 
     private static Label heading(String text) {

@@ -241,8 +241,9 @@ public final class ChatViewModel {
         }
         if (initialRoom != null && !initialRoom.isBlank()) {
             connection.send(new ClientEvent.Join(initialRoom, newRef("j")));
+        } else {
+            refreshServerRooms();
         }
-        connection.send(new ClientEvent.Rooms(null));
     }
 
     private void onNickChanged(ServerEvent.NickChanged change) {
@@ -279,6 +280,7 @@ public final class ChatViewModel {
         }
         currentRoom.set(room);
         refreshRecipients();
+        refreshServerRooms();
     }
 
     private void onLeft(ServerEvent.Left left) {
@@ -291,6 +293,7 @@ public final class ChatViewModel {
             currentRoom.set(joinedRooms.isEmpty() ? null : joinedRooms.get(0));
         }
         addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null, "You left " + room);
+        refreshServerRooms();
     }
 
     private void onPresence(ServerEvent.Presence presence) {
@@ -312,7 +315,17 @@ public final class ChatViewModel {
                         presence.nick() + " left: messages go to everyone in " + presence.room() + " again");
             }
         }
+        updateServerRoomCount(presence.room(), members.size());
         refreshRecipients();
+    }
+
+    /** Keeps the room list's count for a room we are in current without asking the server again. */
+    private void updateServerRoomCount(String room, int members) {
+        for (int i = 0; i < serverRooms.size(); i++) {
+            if (serverRooms.get(i).name().equals(room)) {
+                serverRooms.set(i, new ServerEvent.RoomInfo(room, members));
+            }
+        }
     }
 
     private void onMessage(ServerEvent.Message message) {

@@ -84,7 +84,7 @@ class ChatViewModelTest {
         connectAndWelcome("guest-3");
 
         assertThat(connection.sent()).containsExactly(new ClientEvent.Nick("alice", "nick"),
-                new ClientEvent.Join("lobby", "j1"), new ClientEvent.Rooms(null));
+                new ClientEvent.Join("lobby", "j1"));
     }
 
     @Test
@@ -133,6 +133,30 @@ class ChatViewModelTest {
         assertThat(model.currentRoomProperty().get()).isEqualTo("lobby");
         assertThat(lines()).containsExactly(new LogLine(LogLine.Kind.MESSAGE, NOW - 1000, "bob", "earlier"),
                 new LogLine(LogLine.Kind.SYSTEM, NOW, null, "You joined lobby"));
+    }
+
+    @Test
+    void joiningOrLeavingARoomRefreshesTheServersRoomList() {
+        connectAndWelcome("ann");
+        connection.clear();
+
+        join("lobby", "ann");
+        connection.serverSends(new ServerEvent.RoomList(List.of(new ServerEvent.RoomInfo("lobby", 1))));
+
+        assertThat(connection.sent()).containsExactly(new ClientEvent.Rooms(null));
+        assertThat(model.serverRooms()).containsExactly(new ServerEvent.RoomInfo("lobby", 1));
+    }
+
+    @Test
+    void presenceKeepsTheListedCountOfOurRoomsCurrent() {
+        connectAndWelcome("ann");
+        join("lobby", "ann");
+        connection.serverSends(new ServerEvent.RoomList(List.of(new ServerEvent.RoomInfo("attic", 4),
+                new ServerEvent.RoomInfo("lobby", 1))));
+
+        connection.serverSends(new Presence("lobby", "bob", "join"), new Presence("lobby", "cy", "join"));
+
+        assertThat(model.serverRooms()).containsExactly(new ServerEvent.RoomInfo("attic", 4), new ServerEvent.RoomInfo("lobby", 3));
     }
 
     @Test
