@@ -7,6 +7,7 @@ import parley.protocol.EventCodec;
 import parley.server.chat.ChatLimits;
 import parley.server.chat.LocalChat;
 import parley.server.routing.ChatHandlers;
+import parley.server.transport.TransportLimits;
 import parley.server.transport.WebSocketServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.net.BindException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -22,7 +24,6 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "parley-server", mixinStandardHelpOptions = true, version = "Parley server 1.0, protocol v1",
         description = "Runs a Parley chat server at ws://HOST:PORT/chat.", sortOptions = false)
 public final class ParleyServer implements Callable<Integer> {
-    public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024;
     private static final Logger log = LoggerFactory.getLogger(ParleyServer.class);
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
@@ -34,16 +35,60 @@ public final class ParleyServer implements Callable<Integer> {
     int port;
 
     @Option(names = "--history", paramLabel = "N", defaultValue = "" + ChatLimits.DEFAULT_HISTORY_SIZE,
-            description = "Messages a room keeps and sends to a joiner (default: ${DEFAULT-VALUE}).")
+            description = "Messages a plain join gets as history (default: ${DEFAULT-VALUE}).")
     int historySize;
+
+    @Option(names = "--resume-buffer", paramLabel = "N", defaultValue = "" + ChatLimits.DEFAULT_RESUME_BUFFER,
+            description = "Messages a room keeps for joins with \"since\" (default: ${DEFAULT-VALUE}; at least --history).")
+    int resumeBuffer;
 
     @Option(names = "--max-text", paramLabel = "CHARS", defaultValue = "" + ChatLimits.DEFAULT_MAX_TEXT_LENGTH,
             description = "Longest message text in characters; longer is error 413 (default: ${DEFAULT-VALUE}).")
     int maxTextLength;
 
-    @Option(names = "--max-frame", paramLabel = "BYTES", defaultValue = "" + DEFAULT_MAX_FRAME_BYTES,
-            description = "Largest WebSocket message accepted; larger closes the connection with 1009 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-rooms", paramLabel = "N", defaultValue = "" + ChatLimits.DEFAULT_MAX_ROOMS_PER_USER,
+            description = "Rooms one user may be in; more is error 429 TOO_MANY_ROOMS (default: ${DEFAULT-VALUE}; 0 = no limit).")
+    int maxRooms;
+
+    @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "120",
+            description = "How long a dropped user keeps nickname and rooms to resume (default: ${DEFAULT-VALUE}; 0 = leave at once).")
+    long graceSeconds;
+
+    @Option(names = "--max-frame", paramLabel = "BYTES", defaultValue = "" + TransportLimits.DEFAULT_MAX_FRAME_BYTES,
+            description = "Largest WebSocket message; larger closes the connection with 1009 (default: ${DEFAULT-VALUE}).")
     int maxFrameBytes;
+
+    @Option(names = "--max-outbound", paramLabel = "BYTES", defaultValue = "" + TransportLimits.DEFAULT_MAX_OUTBOUND_BYTES,
+            description = "Bytes queued for one client before it is closed as a slow consumer, 4000 (default: ${DEFAULT-VALUE}).")
+    int maxOutboundBytes;
+
+    @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "20",
+            description = "Requests per second per connection; more is error 429 (default: ${DEFAULT-VALUE}; 0 = no limit).")
+    double rate;
+
+    @Option(names = "--burst", paramLabel = "N", defaultValue = "" + TransportLimits.DEFAULT_BURST,
+            description = "Requests a connection may send at once (default: ${DEFAULT-VALUE}).")
+    int burst;
+
+    @Option(names = "--max-refused", paramLabel = "N", defaultValue = "" + TransportLimits.DEFAULT_MAX_REFUSED_IN_A_ROW,
+            description = "Refused requests in a row before closing with 4500 (default: ${DEFAULT-VALUE}; 0 = never).")
+    int maxRefused;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + TransportLimits.DEFAULT_MAX_CONNECTIONS,
+            description = "Open connections on the server; more are closed with 1013 (default: ${DEFAULT-VALUE}; 0 = no limit).")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "0",
+            description = "Open connections from one address; more are closed with 1013 (default: ${DEFAULT-VALUE} = no limit).")
+    int maxConnectionsPerAddress;
+
+    @Option(names = "--ping-interval", paramLabel = "SECONDS", defaultValue = "15",
+            description = "How often each client is pinged (default: ${DEFAULT-VALUE}; 0 = never).")
+    double pingIntervalSeconds;
+
+    @Option(names = "--ping-timeout", paramLabel = "SECONDS", defaultValue = "15",
+            description = "How long a client has to answer a ping before it is dropped, 4001 (default: ${DEFAULT-VALUE}).")
+    double pingTimeoutSeconds;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,22 +100,41 @@ public final class ParleyServer implements Callable<Integer> {
     }
 
     /** Wires an in-memory chat to a WebSocket server and starts it; tests use this too. */
-    public static WebSocketServer start(String host, int port, ChatLimits limits, int maxFrameBytes) throws IOException {
+    public static WebSocketServer start(String host, int port, ChatLimits chatLimits, TransportLimits transportLimits)
+            throws IOException {
         var codec = new EventCodec();
-        var chat = new LocalChat(codec, limits, Clock.systemUTC());
-        return WebSocketServer.start(host, port, chat, ChatHandlers.router(chat, codec), maxFrameBytes);
+        var chat = new LocalChat(codec, chatLimits, Clock.systemUTC());
+        return WebSocketServer.start(host, port, chat, ChatHandlers.router(chat, codec), transportLimits);
+    }
+
+    private static Duration seconds(double seconds) {
+        if (seconds < 0 || Double.isNaN(seconds)) {
+            throw new IllegalArgumentException("durations must be >= 0 seconds");
+        }
+        return Duration.ofMillis(Math.round(seconds * 1000));
     }
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        if (port < 0 || port > 65_535 || historySize < 0 || maxTextLength < 1 || maxFrameBytes < 256) {
-            spec.commandLine().getErr().println(
-                    "parley-server: --port must be 0-65535, --history >= 0, --max-text >= 1, --max-frame >= 256");
+        ChatLimits chatLimits;
+        TransportLimits transportLimits;
+        try {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("--port must be 0-65535");
+            }
+            chatLimits = new ChatLimits(historySize, resumeBuffer, maxTextLength, maxRooms,
+                    Duration.ofSeconds(graceSeconds), ChatLimits.DEFAULT_MAX_HELD_WHISPERS);
+            transportLimits = new TransportLimits(maxFrameBytes, maxOutboundBytes, rate, burst, maxRefused,
+                    maxConnections, maxConnectionsPerAddress, seconds(pingIntervalSeconds), seconds(pingTimeoutSeconds));
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("parley-server: " + e.getMessage()
+                    + " (see --help: sizes and counts are >= 0, --max-frame >= 256, --max-outbound >= 1024,"
+                    + " --resume-buffer >= --history, --ping-timeout > 0 when pinging)");
             return 2;
         }
         WebSocketServer server;
         try {
-            server = start(host, port, new ChatLimits(historySize, maxTextLength), maxFrameBytes);
+            server = start(host, port, chatLimits, transportLimits);
         } catch (BindException e) {
             spec.commandLine().getErr().println("parley-server: cannot listen on " + host + ":" + port + ": "
                     + (e.getMessage() == null ? "address in use" : e.getMessage().toLowerCase()));

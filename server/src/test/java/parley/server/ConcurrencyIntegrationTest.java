@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import parley.protocol.ServerEvent;
 import parley.server.chat.ChatLimits;
+import parley.server.transport.TransportLimits;
 import parley.server.transport.WebSocketServer;
 
 import java.time.Duration;
@@ -33,7 +34,7 @@ class ConcurrencyIntegrationTest {
 
     @BeforeEach
     void startServer() throws Exception {
-        server = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), ParleyServer.DEFAULT_MAX_FRAME_BYTES);
+        server = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), TransportLimits.defaults());
     }
 
     @AfterEach

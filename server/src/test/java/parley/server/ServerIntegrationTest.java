@@ -10,6 +10,7 @@ import parley.protocol.ServerEvent.Message;
 import parley.protocol.ServerEvent.Presence;
 import parley.protocol.ServerEvent.WhisperMessage;
 import parley.server.chat.ChatLimits;
+import parley.server.transport.TransportLimits;
 import parley.server.transport.WebSocketServer;
 
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ class ServerIntegrationTest {
 
     @BeforeEach
     void startServer() throws Exception {
-        server = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), ParleyServer.DEFAULT_MAX_FRAME_BYTES);
+        server = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), TransportLimits.defaults());
     }
 
     @AfterEach
@@ -139,23 +140,14 @@ class ServerIntegrationTest {
     }
 
     @Test
-    void aMessageLargerThanTheFrameLimitClosesTheConnectionWith1009() throws Exception {
-        var alice = as("alice");
-
-        alice.send("{\"type\":\"rooms\",\"pad\":\"" + "x".repeat(ParleyServer.DEFAULT_MAX_FRAME_BYTES) + "\"}");
-
-        assertThat(alice.awaitClose().getCloseCode().getCode()).isEqualTo(1009);
-    }
-
-    @Test
     void aMessageOfExactlyTheFrameLimitIsRead() throws Exception {
         var alice = as("alice");
         String head = "{\"type\":\"rooms\",\"ref\":\"big\",\"pad\":\"";
-        String frame = head + "x".repeat(ParleyServer.DEFAULT_MAX_FRAME_BYTES - head.length() - 2) + "\"}";
+        String frame = head + "x".repeat(TransportLimits.DEFAULT_MAX_FRAME_BYTES - head.length() - 2) + "\"}";
 
         alice.send(frame);
 
-        assertThat(frame).hasSize(ParleyServer.DEFAULT_MAX_FRAME_BYTES);
+        assertThat(frame).hasSize(TransportLimits.DEFAULT_MAX_FRAME_BYTES);
         alice.await(ServerEvent.Ok.class, ok -> "big".equals(ok.ref()));
     }
 
@@ -166,7 +158,7 @@ class ServerIntegrationTest {
         server.stop();
 
         assertThat(alice.awaitClose().getCloseCode().getCode()).isEqualTo(1001);
-        server = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), ParleyServer.DEFAULT_MAX_FRAME_BYTES);
+        server = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), TransportLimits.defaults());
     }
 
     private WireClient as(String nick) throws Exception {

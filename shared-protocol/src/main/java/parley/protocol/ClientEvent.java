@@ -24,8 +24,15 @@ public sealed interface ClientEvent {
     /** {"type":"nick","nick":"alice"}: take a new nickname. */
     record Nick(String nick, @Absent String ref) implements ClientEvent { }
 
-    /** {"type":"join","room":"lobby"}: join a room; it exists from its first member. */
-    record Join(String room, @Absent String ref) implements ClientEvent { }
+    /**
+     * {"type":"join","room":"lobby"}: join a room; it exists from its first member. With {@code since} (the id
+     * of the last message the client saw there) the history holds every later message still buffered.
+     */
+    record Join(String room, @Absent String since, @Absent String ref) implements ClientEvent {
+        public Join(String room, String ref) {
+            this(room, null, ref);
+        }
+    }
 
     /** {"type":"leave","room":"lobby"}. */
     record Leave(String room, @Absent String ref) implements ClientEvent { }

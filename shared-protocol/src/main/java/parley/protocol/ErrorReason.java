@@ -28,7 +28,11 @@ public enum ErrorReason {
     /** Somebody else holds that nickname. */
     NICK_TAKEN(409),
     /** The text is longer than the server allows. */
-    TEXT_TOO_LONG(413);
+    TEXT_TOO_LONG(413),
+    /** More requests than the connection's rate allows; {@code retryAfterMs} says when to try again. */
+    RATE_LIMITED(429),
+    /** The user is in as many rooms as the server allows. */
+    TOO_MANY_ROOMS(429);
 
     private final int code;
 

@@ -27,10 +27,17 @@ public sealed interface ServerEvent {
     /** Protocol version spoken by this codec, announced in {@link Welcome}. */
     int PROTOCOL_VERSION = 1;
 
-    /** First event on every connection: the nickname the server assigned. */
-    record Welcome(String nick, int version) implements ServerEvent {
-        public static Welcome of(String nick) {
-            return new Welcome(nick, PROTOCOL_VERSION);
+    /**
+     * First event on every connection: the user's nickname, a token to resume this session after a dropped
+     * connection, whether this connection resumed one, and (when it did) the rooms the user is still in.
+     */
+    record Welcome(String nick, int version, String resume, boolean resumed, List<String> rooms) implements ServerEvent {
+        public static Welcome fresh(String nick, String resumeToken) {
+            return new Welcome(nick, PROTOCOL_VERSION, resumeToken, false, null);
+        }
+
+        public static Welcome resumed(String nick, String resumeToken, List<String> rooms) {
+            return new Welcome(nick, PROTOCOL_VERSION, resumeToken, true, rooms);
         }
     }
 
@@ -41,17 +48,26 @@ public sealed interface ServerEvent {
      * A refused request. {@code code} follows HTTP (400, 403, 404, 409, 413, 429); {@code reason} is a
      * stable machine-readable word ({@link ErrorReason}); {@code message} is for people.
      */
-    record Error(String ref, int code, String reason, String message) implements ServerEvent {
+    record Error(String ref, int code, String reason, String message, Long retryAfterMs) implements ServerEvent {
         public static Error of(String ref, ErrorReason reason, String message) {
-            return new Error(ref, reason.code(), reason.name(), message);
+            return new Error(ref, reason.code(), reason.name(), message, null);
+        }
+
+        /** A refusal that says how long to wait before trying again (rate limits). */
+        public static Error retryLater(String ref, ErrorReason reason, String message, long retryAfterMs) {
+            return new Error(ref, reason.code(), reason.name(), message, retryAfterMs);
         }
     }
 
     /** A nickname change, sent to the renamed client and everyone sharing a room with it. */
     record NickChanged(String old, @JsonbProperty("new") String newNick) implements ServerEvent { }
 
-    /** To the joiner: the room's canonical name, its members and its recent history, oldest first. */
-    record Joined(String room, List<String> members, List<Message> history) implements ServerEvent { }
+    /**
+     * To the joiner: the room's canonical name, its members and its recent history, oldest first. After a join
+     * with {@code since}, the history is every buffered message after that id, and {@code missed} counts the
+     * messages after it that are no longer buffered.
+     */
+    record Joined(String room, List<String> members, List<Message> history, int missed) implements ServerEvent { }
 
     /** To the leaver. */
     record Left(String room) implements ServerEvent { }

@@ -19,6 +19,7 @@ class EventCodecTest {
         return Stream.of(
                 Arguments.of("{\"type\":\"nick\",\"nick\":\"alice\",\"ref\":\"1\"}", new ClientEvent.Nick("alice", "1")),
                 Arguments.of("{\"type\":\"join\",\"room\":\"lobby\",\"ref\":\"2\"}", new ClientEvent.Join("lobby", "2")),
+                Arguments.of("{\"type\":\"join\",\"room\":\"lobby\",\"since\":\"41\"}", new ClientEvent.Join("lobby", "41", null)),
                 Arguments.of("{\"type\":\"leave\",\"room\":\"lobby\",\"ref\":\"3\"}", new ClientEvent.Leave("lobby", "3")),
                 Arguments.of("{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"hi\",\"ref\":\"4\"}",
                         new ClientEvent.Say("lobby", "hi", "4")),
@@ -43,16 +44,21 @@ class EventCodecTest {
     static Stream<Arguments> goldenServerEvents() {
         var message = new ServerEvent.Message("7", "lobby", "alice", "hi", 1732400000000L);
         return Stream.of(
-                Arguments.of(ServerEvent.Welcome.of("guest-1"), "{\"type\":\"welcome\",\"nick\":\"guest-1\",\"version\":1}"),
+                Arguments.of(ServerEvent.Welcome.fresh("guest-1", "tok1"),
+                        "{\"type\":\"welcome\",\"nick\":\"guest-1\",\"resume\":\"tok1\",\"resumed\":false,\"version\":1}"),
+                Arguments.of(ServerEvent.Welcome.resumed("alice", "tok2", List.of("lobby")),
+                        "{\"type\":\"welcome\",\"nick\":\"alice\",\"resume\":\"tok2\",\"resumed\":true,\"rooms\":[\"lobby\"],\"version\":1}"),
+                Arguments.of(ServerEvent.Error.retryLater(null, ErrorReason.RATE_LIMITED, "slow down", 50),
+                        "{\"type\":\"error\",\"code\":429,\"message\":\"slow down\",\"reason\":\"RATE_LIMITED\",\"retryAfterMs\":50}"),
                 Arguments.of(new ServerEvent.Ok("4", "7"), "{\"type\":\"ok\",\"id\":\"7\",\"ref\":\"4\"}"),
                 Arguments.of(new ServerEvent.Ok("1", null), "{\"type\":\"ok\",\"ref\":\"1\"}"),
                 Arguments.of(ServerEvent.Error.of("5", ErrorReason.NO_SUCH_USER, "no user named bob"),
                         "{\"type\":\"error\",\"code\":404,\"message\":\"no user named bob\",\"reason\":\"NO_SUCH_USER\",\"ref\":\"5\"}"),
                 Arguments.of(new ServerEvent.NickChanged("guest-1", "alice"),
                         "{\"type\":\"nick_changed\",\"new\":\"alice\",\"old\":\"guest-1\"}"),
-                Arguments.of(new ServerEvent.Joined("lobby", List.of("alice", "bob"), List.of(message)),
+                Arguments.of(new ServerEvent.Joined("lobby", List.of("alice", "bob"), List.of(message), 3),
                         "{\"type\":\"joined\",\"history\":[{\"type\":\"message\",\"from\":\"alice\",\"id\":\"7\",\"room\":\"lobby\","
-                                + "\"text\":\"hi\",\"ts\":1732400000000}],\"members\":[\"alice\",\"bob\"],\"room\":\"lobby\"}"),
+                                + "\"text\":\"hi\",\"ts\":1732400000000}],\"members\":[\"alice\",\"bob\"],\"missed\":3,\"room\":\"lobby\"}"),
                 Arguments.of(new ServerEvent.Left("lobby"), "{\"type\":\"left\",\"room\":\"lobby\"}"),
                 Arguments.of(new ServerEvent.Presence("lobby", "bob", ServerEvent.Presence.JOIN),
                         "{\"type\":\"presence\",\"event\":\"join\",\"nick\":\"bob\",\"room\":\"lobby\"}"),

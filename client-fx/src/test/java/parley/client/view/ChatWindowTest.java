@@ -18,6 +18,7 @@ import org.testfx.util.WaitForAsyncUtils;
 import parley.client.viewmodel.Recipient;
 import parley.server.ParleyServer;
 import parley.server.chat.ChatLimits;
+import parley.server.transport.TransportLimits;
 import parley.server.transport.WebSocketServer;
 
 import java.net.ServerSocket;
@@ -43,7 +44,7 @@ class ChatWindowTest {
 
     @BeforeEach
     void startServer() throws Exception {
-        server = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), ParleyServer.DEFAULT_MAX_FRAME_BYTES);
+        server = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), TransportLimits.defaults());
     }
 
     @AfterEach

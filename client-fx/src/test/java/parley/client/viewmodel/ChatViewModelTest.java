@@ -127,7 +127,7 @@ class ChatViewModelTest {
         connectAndWelcome("ann");
 
         connection.serverSends(new Joined("lobby", List.of("ann", "bob"),
-                List.of(new Message("1", "lobby", "bob", "earlier", NOW - 1000))));
+                List.of(new Message("1", "lobby", "bob", "earlier", NOW - 1000)), 0));
 
         assertThat(model.joinedRooms()).containsExactly("lobby");
         assertThat(model.currentRoomProperty().get()).isEqualTo("lobby");
@@ -180,7 +180,7 @@ class ChatViewModelTest {
         join("lobby", "ann");
         connection.serverSends(new Message("1", "lobby", "bob", "once", NOW));
 
-        connection.serverSends(new Joined("lobby", List.of("ann", "bob"), List.of(new Message("1", "lobby", "bob", "once", NOW))));
+        connection.serverSends(new Joined("lobby", List.of("ann", "bob"), List.of(new Message("1", "lobby", "bob", "once", NOW)), 0));
 
         assertThat(texts()).containsOnlyOnce("once");
     }
@@ -374,11 +374,11 @@ class ChatViewModelTest {
     private void connectAndWelcome(String nick) {
         model.connect();
         connection.open();
-        connection.serverSends(ServerEvent.Welcome.of(nick));
+        connection.serverSends(ServerEvent.Welcome.fresh(nick, "token"));
     }
 
     private void join(String room, String... members) {
-        connection.serverSends(new Joined(room, List.of(members), List.of()));
+        connection.serverSends(new Joined(room, List.of(members), List.of(), 0));
     }
 
     private List<LogLine> lines() {

@@ -15,12 +15,28 @@ public interface Chat {
     /** Registers a new connection under a fresh guest nickname and sends it {@code welcome}. */
     ChatUser connect(Peer peer);
 
-    /** Removes a connection: it leaves all its rooms (others see it leave) and its nickname is free. */
-    void disconnect(ChatUser user);
+    /**
+     * Attaches a new connection to the user holding this resume token (dropped or not yet noticed as dropped),
+     * sends it a resumed {@code welcome} and the whispers held for it. Null when the token is unknown or expired.
+     */
+    ChatUser resume(String resumeToken, Peer peer);
+
+    /** The user quit through this connection: it leaves all its rooms at once and its nickname is free. */
+    void disconnect(ChatUser user, Peer peer);
+
+    /**
+     * This connection of the user was lost: the user keeps nickname and rooms for the grace period, unseen by
+     * others, and can be resumed. Ignored when the user has moved to another connection meanwhile.
+     */
+    void drop(ChatUser user, Peer peer);
+
+    /** Lets users dropped longer than the grace period go, as if they had quit. Call periodically. */
+    void expireDroppedUsers();
 
     Outcome rename(ChatUser user, String nick);
 
-    Outcome join(ChatUser user, String room);
+    /** Joins a room; {@code since} (or null) is the last message id the client saw there. */
+    Outcome join(ChatUser user, String room, String since);
 
     Outcome leave(ChatUser user, String room);
 

@@ -1,11 +1,14 @@
 package parley.server.chat;
 
+import parley.protocol.CloseCodes;
 import parley.protocol.ErrorReason;
 import parley.protocol.EventCodec;
 import parley.protocol.ServerEvent;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,14 +19,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The chat held in this process's memory. Nicknames live in one concurrent map (a claim is one atomic
- * {@code putIfAbsent}); each room has its own monitor, under which its id counter, history and member list
+ * {@code putIfAbsent}); each room has its own monitor, under which its id counter, buffer and member list
  * change and its deliveries are queued, so all members of a room see its events in the same order.
  */
 public final class LocalChat implements Chat {
+    private static final SecureRandom TOKENS = new SecureRandom();
+
     private final EventCodec codec;
     private final ChatLimits limits;
     private final Clock clock;
     private final ConcurrentMap<String, ChatUser> usersByNickKey = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ChatUser> usersByResumeToken = new ConcurrentHashMap<>();
+    private final Set<ChatUser> droppedUsers = ConcurrentHashMap.newKeySet();
     private final ConcurrentMap<String, Room> roomsByKey = new ConcurrentHashMap<>();
     private final AtomicLong guestNumbers = new AtomicLong();
     private final AtomicLong whisperNumbers = new AtomicLong();
@@ -42,24 +49,105 @@ public final class LocalChat implements Chat {
             nick = Names.GUEST_PREFIX + guestNumbers.incrementAndGet();
             user = new ChatUser(peer, nick);
         } while (usersByNickKey.putIfAbsent(Names.key(nick), user) != null);
-        peer.send(codec.encode(ServerEvent.Welcome.of(nick)));
+        synchronized (user) {
+            peer.send(codec.encode(ServerEvent.Welcome.fresh(nick, newResumeToken(user))));
+        }
         return user;
     }
 
     @Override
-    public void disconnect(ChatUser user) {
+    public ChatUser resume(String resumeToken, Peer peer) {
+        ChatUser user = resumeToken == null ? null : usersByResumeToken.get(resumeToken);
+        if (user == null) {
+            return null;
+        }
+        Peer previous;
         synchronized (user) {
-            if (user.isDisconnected()) {
+            if (user.isGone() || !resumeToken.equals(user.resumeToken())) {
+                return null;
+            }
+            previous = user.peer();
+            List<String> held = user.reattach(peer);
+            droppedUsers.remove(user);
+            List<String> rooms = new ArrayList<>();
+            for (Room room : user.rooms()) {
+                rooms.add(room.name());
+            }
+            rooms.sort(String.CASE_INSENSITIVE_ORDER);
+            peer.send(codec.encode(ServerEvent.Welcome.resumed(user.nick(), newResumeToken(user), rooms)));
+            held.forEach(peer::send);
+        }
+        if (previous != peer) {
+            previous.close(CloseCodes.REPLACED, "resumed on a newer connection");
+        }
+        return user;
+    }
+
+    @Override
+    public void disconnect(ChatUser user, Peer peer) {
+        synchronized (user) {
+            if (user.peer() == peer) {
+                forget(user);
+            }
+        }
+    }
+
+    @Override
+    public void drop(ChatUser user, Peer peer) {
+        synchronized (user) {
+            if (user.peer() != peer || user.isGone() || user.isDropped()) {
                 return;
             }
-            user.markDisconnected();
-            for (Room room : List.copyOf(user.rooms())) {
-                synchronized (room) {
-                    removeMember(room, user);
+            if (limits.gracePeriod().isZero()) {
+                forget(user);
+                return;
+            }
+            user.markDropped(clock.millis());
+            droppedUsers.add(user);
+        }
+    }
+
+    @Override
+    public void expireDroppedUsers() {
+        long expired = clock.millis() - limits.gracePeriod().toMillis();
+        for (ChatUser user : droppedUsers) {
+            synchronized (user) {
+                if (user.isDropped() && user.droppedAt() <= expired) {
+                    forget(user);
                 }
             }
-            usersByNickKey.remove(Names.key(user.nick()), user);
         }
+    }
+
+    /** Call holding the user's monitor: the user leaves every room and frees nickname and token. */
+    private void forget(ChatUser user) {
+        if (user.isGone()) {
+            return;
+        }
+        user.markGone();
+        droppedUsers.remove(user);
+        for (Room room : List.copyOf(user.rooms())) {
+            synchronized (room) {
+                removeMember(room, user);
+            }
+        }
+        usersByNickKey.remove(Names.key(user.nick()), user);
+        if (user.resumeToken() != null) {
+            usersByResumeToken.remove(user.resumeToken(), user);
+        }
+    }
+
+    /** Call holding the user's monitor. */
+    private String newResumeToken(ChatUser user) {
+        byte[] bytes = new byte[24];
+        TOKENS.nextBytes(bytes);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        if (user.resumeToken() != null) {
+            usersByResumeToken.remove(user.resumeToken(), user);
+        }
+        user.resumeToken(token);
+        usersByResumeToken.put(token, user);
+        return token;
     }
 
     @Override
@@ -73,7 +161,7 @@ public final class LocalChat implements Chat {
         Set<Peer> audience = new LinkedHashSet<>();
         synchronized (user) {
             String old = user.nick();
-            if (old.equals(nick) || user.isDisconnected()) {
+            if (old.equals(nick) || user.isGone()) {
                 return Outcome.done();
             }
             if (Names.isReservedNick(nick)) {
@@ -103,27 +191,42 @@ public final class LocalChat implements Chat {
     }
 
     @Override
-    public Outcome join(ChatUser user, String requestedRoom) {
+    public Outcome join(ChatUser user, String requestedRoom, String since) {
         String name = Names.normalize(requestedRoom);
         String problem = Names.problemWith(name, Names.MAX_ROOM_LENGTH, "a room name");
         if (problem != null) {
             return Outcome.refused(ErrorReason.INVALID_ROOM, problem);
         }
+        long sinceNumber = -1;
+        if (since != null) {
+            sinceNumber = parseMessageNumber(since);
+            if (sinceNumber < 0) {
+                return Outcome.refused(ErrorReason.BAD_FIELD, "\"since\" must be the id of a room message");
+            }
+        }
         String key = Names.key(name);
         synchronized (user) {
-            if (user.isDisconnected()) {
+            if (user.isGone()) {
                 return Outcome.done();
             }
             while (true) {
-                Room room = roomsByKey.computeIfAbsent(key, k -> new Room(name, k, limits.historySize()));
+                Room room = roomsByKey.computeIfAbsent(key,
+                        k -> new Room(name, k, limits.historySize(), limits.resumeBuffer()));
                 synchronized (room) {
                     if (room.isClosed()) {
                         continue;
                     }
-                    boolean newcomer = room.members().add(user);
+                    boolean newcomer = !room.members().contains(user);
+                    if (newcomer && limits.maxRoomsPerUser() > 0 && user.rooms().size() >= limits.maxRoomsPerUser()) {
+                        return Outcome.refused(ErrorReason.TOO_MANY_ROOMS,
+                                "you are in " + limits.maxRoomsPerUser() + " rooms, the most allowed; leave one first");
+                    }
+                    room.members().add(user);
                     user.rooms().add(room);
-                    user.peer().send(codec.encode(
-                            new ServerEvent.Joined(room.name(), room.memberNicks(), room.history())));
+                    Room.History history = since == null ? new Room.History(room.history(), 0)
+                            : room.historySince(sinceNumber);
+                    user.peer().send(codec.encode(new ServerEvent.Joined(
+                            room.name(), room.memberNicks(), history.messages(), history.missed())));
                     if (newcomer) {
                         sendToOthers(room, user, new ServerEvent.Presence(room.name(), user.nick(), ServerEvent.Presence.JOIN));
                     }
@@ -176,7 +279,8 @@ public final class LocalChat implements Chat {
                 return room.isClosed() ? noSuchRoom(name) : notInRoom(room.name());
             }
             ServerEvent.Message message = room.store(user.nick(), text, clock.millis());
-            // Encoded once; every member gets the same string.
+            // Encoded once; every member gets the same string. Dropped members' peers discard it: they
+            // catch up from the room's buffer with "since" when they resume.
             String frame = codec.encode(message);
             for (ChatUser member : room.members()) {
                 member.peer().send(frame);
@@ -198,7 +302,9 @@ public final class LocalChat implements Chat {
         String id = "w" + whisperNumbers.incrementAndGet();
         String frame = codec.encode(
                 new ServerEvent.WhisperMessage(id, user.nick(), recipient.nick(), text, clock.millis()));
-        recipient.peer().send(frame);
+        synchronized (recipient) {
+            recipient.deliverWhisper(frame, limits.maxHeldWhispers());
+        }
         if (recipient != user) {
             user.peer().send(frame);
         }
@@ -251,6 +357,14 @@ public final class LocalChat implements Chat {
                 member.peer().send(frame);
             }
         }
+    }
+
+    /** The number in a room message id, or -1 when it is not one. */
+    private static long parseMessageNumber(String id) {
+        if (id.isEmpty() || id.length() > 18 || !id.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        return Long.parseLong(id);
     }
 
     private static Outcome noSuchRoom(String name) {

@@ -9,22 +9,24 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A room: its members, recent history and message counter. Every method must be called holding the room's
+ * A room: its members, buffered messages and message counter. Every method must be called holding the room's
  * monitor; {@link LocalChat} does so, and sends to members inside it so that everyone sees one order.
  */
 final class Room {
     private final String name;
     private final String key;
     private final int historySize;
+    private final int bufferSize;
     private final Set<ChatUser> members = new LinkedHashSet<>();
     private final ArrayDeque<ServerEvent.Message> history = new ArrayDeque<>();
     private long lastMessageNumber;
     private boolean closed;
 
-    Room(String name, String key, int historySize) {
+    Room(String name, String key, int historySize, int bufferSize) {
         this.name = name;
         this.key = key;
         this.historySize = historySize;
+        this.bufferSize = bufferSize;
     }
 
     String name() {
@@ -48,15 +50,40 @@ final class Room {
         return nicks;
     }
 
+    /** The most recent messages, as a plain joiner gets them. */
     List<ServerEvent.Message> history() {
-        return List.copyOf(history);
+        List<ServerEvent.Message> all = List.copyOf(history);
+        return all.subList(Math.max(0, all.size() - historySize), all.size());
+    }
+
+    /**
+     * Every buffered message after message number {@code since}, and how many after it are no longer buffered.
+     * A number beyond the newest one belongs to an earlier room of this name: the joiner gets plain history.
+     */
+    History historySince(long since) {
+        if (since > lastMessageNumber) {
+            return new History(history(), 0);
+        }
+        long firstBuffered = lastMessageNumber - history.size() + 1;
+        int missed = (int) Math.max(0, firstBuffered - since - 1);
+        List<ServerEvent.Message> later = new ArrayList<>();
+        for (ServerEvent.Message message : history) {
+            if (Long.parseLong(message.id()) > since) {
+                later.add(message);
+            }
+        }
+        return new History(later, missed);
+    }
+
+    /** Messages for a joiner, and how many were lost beyond the buffer. */
+    record History(List<ServerEvent.Message> messages, int missed) {
     }
 
     /** Stores a message under the room's next id: ids count up from 1 with no gaps. */
     ServerEvent.Message store(String from, String text, long timestamp) {
         var message = new ServerEvent.Message(Long.toString(++lastMessageNumber), name, from, text, timestamp);
-        if (historySize > 0) {
-            if (history.size() == historySize) {
+        if (bufferSize > 0) {
+            if (history.size() == bufferSize) {
                 history.removeFirst();
             }
             history.addLast(message);

@@ -14,7 +14,7 @@ public final class ChatHandlers {
     public static EventRouter router(Chat chat, EventCodec codec) {
         return new EventRouter(codec)
                 .on(ClientEvent.Nick.class, (user, nick) -> chat.rename(user, nick.nick()))
-                .on(ClientEvent.Join.class, (user, join) -> chat.join(user, join.room()))
+                .on(ClientEvent.Join.class, (user, join) -> chat.join(user, join.room(), join.since()))
                 .on(ClientEvent.Leave.class, (user, leave) -> chat.leave(user, leave.room()))
                 .on(ClientEvent.Say.class, (user, say) -> chat.say(user, say.room(), say.text()))
                 .on(ClientEvent.Whisper.class, (user, whisper) -> chat.whisper(user, whisper.to(), whisper.text()))

@@ -3,6 +3,7 @@ package parley.server.routing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import parley.protocol.ClientEvent;
+import parley.protocol.CloseCodes;
 import parley.protocol.ErrorReason;
 import parley.protocol.EventCodec;
 import parley.protocol.ProtocolException;
@@ -32,6 +33,7 @@ public final class EventRouter {
         this.codec = codec;
     }
 
+    /** Registers the handler of one request type; every type a client may send needs one. */
     public <E extends ClientEvent> EventRouter on(Class<E> type, Handler<E> handler) {
         handlers.put(type, handler);
         return this;
@@ -41,47 +43,67 @@ public final class EventRouter {
         return handlers.keySet();
     }
 
-    /** Handles one text frame from the user's connection. */
+    /** Handles one text frame from a connection without request limits. */
     public void route(ChatUser user, String frame) {
+        route(user, RequestGuard.unlimited(), frame);
+    }
+
+    /**
+     * Handles one text frame from the user's connection, within the connection's budget: over the rate it is
+     * refused with 429; after too many refusals in a row the connection is closed with a do-not-reconnect code.
+     */
+    public void route(ChatUser user, RequestGuard guard, String frame) {
+        long retryAfterMs = guard.acquire(System.nanoTime());
+        if (retryAfterMs > 0) {
+            user.peer().send(codec.encode(ServerEvent.Error.retryLater(null, ErrorReason.RATE_LIMITED,
+                    "too many requests; try again in " + retryAfterMs + " ms", retryAfterMs)));
+            afterRefusal(user, guard);
+            return;
+        }
         ClientEvent event;
         try {
             event = codec.decodeClientEvent(frame);
         } catch (ProtocolException e) {
-            reply(user, e.ref(), Outcome.refused(e.reason(), e.getMessage()));
-            return;
-        }
-        route(user, event);
-    }
-
-    /** Handles one decoded request. */
-    public void route(ChatUser user, ClientEvent event) {
-        Handler<ClientEvent> handler = handlerFor(event);
-        if (handler == null) {
-            reply(user, event.ref(), Outcome.refused(ErrorReason.UNKNOWN_TYPE, "not accepted here"));
+            reply(user, guard, e.ref(), Outcome.refused(e.reason(), e.getMessage()));
             return;
         }
         Outcome outcome;
         try {
-            outcome = handler.handle(user, event);
+            outcome = handlerFor(event).handle(user, event);
         } catch (RuntimeException e) {
             log.error("Closing {} after an unexpected failure handling {}", user,
                     LogText.quote(event.getClass().getSimpleName()), e);
             user.peer().close(INTERNAL_ERROR, "internal error");
             return;
         }
-        reply(user, event.ref(), outcome);
+        reply(user, guard, event.ref(), outcome);
     }
 
-    private void reply(ChatUser user, String ref, Outcome outcome) {
+    private void reply(ChatUser user, RequestGuard guard, String ref, Outcome outcome) {
         if (outcome.isRefused()) {
             user.peer().send(codec.encode(ServerEvent.Error.of(ref, outcome.refusal(), outcome.message())));
-        } else if (ref != null) {
+            afterRefusal(user, guard);
+            return;
+        }
+        guard.accepted();
+        if (ref != null) {
             user.peer().send(codec.encode(new ServerEvent.Ok(ref, outcome.id())));
+        }
+    }
+
+    private void afterRefusal(ChatUser user, RequestGuard guard) {
+        if (guard.refused()) {
+            log.info("Closing {}: too many refused requests in a row", user);
+            user.peer().close(CloseCodes.TOO_MANY_REFUSED, "too many refused requests; do not reconnect");
         }
     }
 
     @SuppressWarnings("unchecked")
     private Handler<ClientEvent> handlerFor(ClientEvent event) {
-        return (Handler<ClientEvent>) handlers.get(event.getClass());
+        Handler<ClientEvent> handler = (Handler<ClientEvent>) handlers.get(event.getClass());
+        if (handler == null) {
+            throw new IllegalStateException("no handler for " + event.getClass().getSimpleName());
+        }
+        return handler;
     }
 }

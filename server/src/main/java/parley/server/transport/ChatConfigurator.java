@@ -8,17 +8,19 @@ import parley.server.routing.EventRouter;
 final class ChatConfigurator extends ServerEndpointConfig.Configurator {
     private final Chat chat;
     private final EventRouter router;
-    private final int maxFrameBytes;
+    private final TransportLimits limits;
+    private final PeerRegistry peers;
 
-    ChatConfigurator(Chat chat, EventRouter router, int maxFrameBytes) {
+    ChatConfigurator(Chat chat, EventRouter router, TransportLimits limits, PeerRegistry peers) {
         this.chat = chat;
         this.router = router;
-        this.maxFrameBytes = maxFrameBytes;
+        this.limits = limits;
+        this.peers = peers;
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getEndpointInstance(Class<T> endpointClass) {
-        return (T) new ChatEndpoint(chat, router, maxFrameBytes);
+        return (T) new ChatEndpoint(chat, router, limits, peers);
     }
 }

@@ -4,85 +4,90 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import org.glassfish.tyrus.core.TyrusSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import parley.protocol.CloseCodes;
 import parley.server.chat.Chat;
 import parley.server.chat.ChatUser;
 import parley.server.routing.EventRouter;
+import parley.server.routing.RequestGuard;
+
+import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
- * The WebSocket endpoint at {@code /chat}, one instance per connection: it turns a connection into a chat user,
- * passes every text frame to the router and tells the chat when the connection ends. It decides nothing.
- * Public only because Tyrus calls its methods reflectively.
+ * The WebSocket endpoint at {@code /chat}, one instance per connection: it turns a connection into a chat user
+ * (new, or resumed with {@code ?resume=TOKEN}), passes every text frame to the router and tells the chat how
+ * the connection ended. It decides nothing. Public only because Tyrus calls its methods reflectively.
  */
 public final class ChatEndpoint extends Endpoint {
     private static final Logger log = LoggerFactory.getLogger(ChatEndpoint.class);
+    private static final int NORMAL = CloseReason.CloseCodes.NORMAL_CLOSURE.getCode();
+    private static final int GOING_AWAY = CloseReason.CloseCodes.GOING_AWAY.getCode();
 
     private final Chat chat;
     private final EventRouter router;
-    private final int maxFrameBytes;
+    private final TransportLimits limits;
+    private final PeerRegistry peers;
     private volatile ChatUser user;
+    private volatile WebSocketPeer peer;
 
-    ChatEndpoint(Chat chat, EventRouter router, int maxFrameBytes) {
+    ChatEndpoint(Chat chat, EventRouter router, TransportLimits limits, PeerRegistry peers) {
         this.chat = chat;
         this.router = router;
-        this.maxFrameBytes = maxFrameBytes;
+        this.limits = limits;
+        this.peers = peers;
     }
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        // Idle timeouts are off: Tyrus reschedules a timer on every frame otherwise (tyrus #487).
+        // Idle timeouts are off (heartbeats find dead peers): Tyrus reschedules a timer on every frame otherwise (tyrus #487).
         session.setMaxIdleTimeout(-1);
-        session.setMaxTextMessageBufferSize(maxFrameBytes);
+        session.setMaxTextMessageBufferSize(limits.maxFrameBytes());
+        session.setMaxBinaryMessageBufferSize(1024);
         String address = session instanceof TyrusSession tyrus ? tyrus.getRemoteAddr() : "?";
-        WebSocketPeer peer = new WebSocketPeer(session, address);
-        ChatUser connected = chat.connect(peer);
+        WebSocketPeer opened = new WebSocketPeer(session, address, limits.maxOutboundBytes(), peers.timers());
+        peer = opened;
+        peers.add(opened);
+        List<String> token = session.getRequestParameterMap().get("resume");
+        ChatUser resumed = token == null || token.isEmpty() ? null : chat.resume(token.get(0), opened);
+        ChatUser connected = resumed != null ? resumed : chat.connect(opened);
         user = connected;
-        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) frame -> {
-            if (utf8Length(frame) > maxFrameBytes) {
-                peer.close(CloseReason.CloseCodes.TOO_BIG.getCode(), "messages are limited to " + maxFrameBytes + " bytes");
-            } else {
-                router.route(connected, frame);
-            }
-        });
-        log.debug("{} connected as {}", peer, connected.nick());
+        RequestGuard guard = new RequestGuard(limits.ratePerSecond(), limits.burst(), limits.maxRefusedInARow(),
+                System.nanoTime());
+        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) frame -> router.route(connected, guard, frame));
+        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) data ->
+                opened.close(CloseReason.CloseCodes.CANNOT_ACCEPT.getCode(), "binary frames are not part of the protocol"));
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> opened.ponged());
+        log.debug("{} connected as {}{}", opened, connected.nick(), resumed != null ? " (resumed)" : "");
     }
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
+        WebSocketPeer closed = peer;
         ChatUser closing = user;
-        if (closing != null) {
-            chat.disconnect(closing);
-            log.debug("{} closed: {}", closing, closeReason.getCloseCode().getCode());
+        if (closed == null || closing == null) {
+            return;
         }
+        peers.remove(closed);
+        int code = closed.serverCloseCode() != 0 ? closed.serverCloseCode() : closeReason.getCloseCode().getCode();
+        // The user quit (a close frame) or was told not to come back: leave now. Anything else is a drop,
+        // and the user may resume within the grace period.
+        boolean quit = closed.serverCloseCode() == 0 && (code == NORMAL || code == GOING_AWAY)
+                || !CloseCodes.allowsReconnect(code);
+        if (quit) {
+            chat.disconnect(closing, closed);
+        } else {
+            chat.drop(closing, closed);
+        }
+        log.debug("{} closed with {}: {}", closed, code, quit ? "left" : "dropped");
     }
 
     @Override
     public void onError(Session session, Throwable failure) {
-        log.debug("{} failed: {}", user, failure.toString());
-    }
-
-    /** UTF-8 byte length, counted only when the string could be over the limit. */
-    private int utf8Length(String text) {
-        if ((long) text.length() * 3 <= maxFrameBytes) {
-            return text.length();
-        }
-        int bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
+        log.debug("{} failed: {}", peer, failure.toString());
     }
 }

@@ -4,20 +4,43 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import parley.protocol.CloseCodes;
 import parley.server.chat.Peer;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** A {@link Peer} backed by a WebSocket session; sends are asynchronous and never wait for the client. */
+/**
+ * A {@link Peer} backed by a WebSocket session. Sends are asynchronous and never wait for the client; the
+ * bytes not yet written are counted, and a client whose backlog passes the limit is closed as a slow consumer.
+ * It also keeps the connection's heartbeat state.
+ */
 final class WebSocketPeer implements Peer {
     private static final Logger log = LoggerFactory.getLogger(WebSocketPeer.class);
+    private static final ByteBuffer PING = ByteBuffer.wrap("parley".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    /** Time a closed client has to read its close frame before the connection is cut. */
+    private static final long CLOSE_GRACE_MILLIS = 500;
 
     private final Session session;
     private final String id;
+    private final long maxOutboundBytes;
+    private final ScheduledExecutorService timers;
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean slowConsumer = new AtomicBoolean();
+    private volatile int serverCloseCode;
+    private volatile long pingSentAt = -1;
+    private volatile long lastPingAt;
 
-    WebSocketPeer(Session session, String remoteAddress) {
+    WebSocketPeer(Session session, String remoteAddress, long maxOutboundBytes, ScheduledExecutorService timers) {
         this.session = session;
         this.id = "conn-" + session.getId().substring(0, 8) + "@" + remoteAddress;
+        this.maxOutboundBytes = maxOutboundBytes;
+        this.timers = timers;
     }
 
     @Override
@@ -27,28 +50,85 @@ final class WebSocketPeer implements Peer {
 
     @Override
     public void send(String encodedEvent) {
-        if (!session.isOpen()) {
+        if (closing.get() || slowConsumer.get() || !session.isOpen()) {
+            return;
+        }
+        long bytes = Utf8.length(encodedEvent);
+        if (pendingBytes.addAndGet(bytes) > maxOutboundBytes) {
+            pendingBytes.addAndGet(-bytes);
+            if (!slowConsumer.getAndSet(true)) {
+                log.info("Closing {}: slow consumer, more than {} bytes waiting", id, maxOutboundBytes);
+                // Not here: this send may run inside a room's fan-out, and closing changes the room.
+                timers.execute(() -> closeAndCut(CloseCodes.SLOW_CONSUMER, "slow consumer: stopped reading"));
+            }
             return;
         }
         try {
             // getBasicRemote() would block until written; getAsyncRemote() queues and returns.
-            session.getAsyncRemote().sendText(encodedEvent, result -> {
-                if (!result.isOK()) {
-                    log.debug("Send to {} failed: {}", id, result.getException().toString());
-                }
-            });
+            session.getAsyncRemote().sendText(encodedEvent, result -> pendingBytes.addAndGet(-bytes));
         } catch (IllegalStateException e) {
+            pendingBytes.addAndGet(-bytes);
             log.debug("Send to {} after it closed", id);
         }
     }
 
     @Override
     public void close(int closeCode, String reason) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        serverCloseCode = closeCode;
         try {
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(closeCode), reason));
         } catch (IOException | IllegalStateException e) {
             log.debug("Closing {} failed: {}", id, e.toString());
         }
+    }
+
+    /** Closes with a code, then cuts the connection shortly after whether or not the client read it. */
+    void closeAndCut(int closeCode, String reason) {
+        close(closeCode, reason);
+        timers.schedule(() -> GrizzlyConnections.terminate(session), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The close code this server closed the connection with, or 0 when the client or network ended it. */
+    int serverCloseCode() {
+        return serverCloseCode;
+    }
+
+    /**
+     * One heartbeat step: drops a client that has not answered the last ping within the timeout, else pings it
+     * when the interval has passed.
+     */
+    void heartbeat(long nowMillis, long intervalMillis, long timeoutMillis) {
+        if (closing.get()) {
+            return;
+        }
+        long sentAt = pingSentAt;
+        if (sentAt >= 0) {
+            if (nowMillis - sentAt >= timeoutMillis) {
+                log.info("Closing {}: no answer to a ping for {} ms", id, nowMillis - sentAt);
+                closeAndCut(CloseCodes.NO_PONG, "no answer to ping");
+            }
+            return;
+        }
+        if (nowMillis - lastPingAt >= intervalMillis) {
+            lastPingAt = nowMillis;
+            pingSentAt = nowMillis;
+            try {
+                session.getAsyncRemote().sendPing(PING.duplicate());
+            } catch (IOException | IllegalStateException e) {
+                log.debug("Ping to {} failed: {}", id, e.toString());
+            }
+        }
+    }
+
+    void ponged() {
+        pingSentAt = -1;
+    }
+
+    long pendingBytes() {
+        return pendingBytes.get();
     }
 
     @Override

@@ -11,7 +11,6 @@ import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
 import org.glassfish.tyrus.spi.WebSocketEngine;
 import parley.server.chat.Chat;
-import parley.server.chat.ChatUser;
 import parley.server.routing.EventRouter;
 
 import java.io.IOException;
@@ -34,13 +33,13 @@ public final class WebSocketServer {
     private final HttpServer http;
     private final NetworkListener listener;
     private final ChatContainer container;
-    private final Chat chat;
+    private final PeerRegistry peers;
 
-    private WebSocketServer(HttpServer http, NetworkListener listener, ChatContainer container, Chat chat) {
+    private WebSocketServer(HttpServer http, NetworkListener listener, ChatContainer container, PeerRegistry peers) {
         this.http = http;
         this.listener = listener;
         this.container = container;
-        this.chat = chat;
+        this.peers = peers;
     }
 
     /**
@@ -49,18 +48,20 @@ public final class WebSocketServer {
      * @param port 0 for any free port; {@link #port()} tells which
      * @throws java.net.BindException when the address is in use
      */
-    public static WebSocketServer start(String host, int port, Chat chat, EventRouter router, int maxFrameBytes)
+    public static WebSocketServer start(String host, int port, Chat chat, EventRouter router, TransportLimits limits)
             throws IOException {
-        ChatContainer container = new ChatContainer(maxFrameBytes);
+        ChatContainer container = new ChatContainer(limits);
+        PeerRegistry peers = new PeerRegistry();
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("parley", host, port);
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         listener.registerAddOn(new WebSocketAddOn(container, "/"));
+        listener.registerAddOn(FrameLimitFilter.addOn(limits.maxFrameBytes()));
         http.addListener(listener);
         try {
             container.addEndpoint(ServerEndpointConfig.Builder.create(ChatEndpoint.class, PATH)
-                    .configurator(new ChatConfigurator(chat, router, maxFrameBytes))
+                    .configurator(new ChatConfigurator(chat, router, limits, peers))
                     .build());
             container.start("/", port);
         } catch (DeploymentException e) {
@@ -70,9 +71,11 @@ public final class WebSocketServer {
             http.start();
         } catch (IOException e) {
             container.stop();
+            peers.stop();
             throw e;
         }
-        return new WebSocketServer(http, listener, container, chat);
+        peers.startHeartbeat(chat, limits);
+        return new WebSocketServer(http, listener, container, peers);
     }
 
     public int port() {
@@ -81,8 +84,9 @@ public final class WebSocketServer {
 
     /** Tells every client the server is going away (close code 1001), lets the close frames out, and stops. */
     public void stop() {
-        for (ChatUser user : chat.users()) {
-            user.peer().close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
+        peers.stop();
+        for (WebSocketPeer peer : peers.peers()) {
+            peer.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
         }
         try {
             http.shutdown(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS).get(STOP_GRACE_MILLIS * 2, TimeUnit.MILLISECONDS);
@@ -98,12 +102,14 @@ public final class WebSocketServer {
     private static final class ChatContainer extends TyrusServerContainer {
         private final TyrusWebSocketEngine engine;
 
-        ChatContainer(int maxFrameBytes) {
+        ChatContainer(TransportLimits limits) {
             super((Set<Class<?>>) null);
             // Tyrus buffers raw input up to this size while a frame is incomplete. One read may carry many
-            // small frames, so it must stay well above the message limit: the endpoint enforces that limit.
+            // small frames, so it stays well above the message limit, which FrameLimitFilter enforces.
             engine = TyrusWebSocketEngine.builder(this)
-                    .incomingBufferSize(Math.max(INCOMING_BUFFER_BYTES, 2 * maxFrameBytes))
+                    .incomingBufferSize(Math.max(INCOMING_BUFFER_BYTES, 2 * limits.maxFrameBytes()))
+                    .maxSessionsPerApp(limits.maxConnections() > 0 ? limits.maxConnections() : null)
+                    .maxSessionsPerRemoteAddr(limits.maxConnectionsPerAddress() > 0 ? limits.maxConnectionsPerAddress() : null)
                     .build();
         }
 

@@ -50,8 +50,12 @@ class ChatRulesTest {
         chat.connect(first);
         chat.connect(second);
 
-        assertThat(first.received()).containsExactly(new ServerEvent.Welcome("guest-1", 1));
-        assertThat(second.received()).containsExactly(new ServerEvent.Welcome("guest-2", 1));
+        assertThat(first.received()).singleElement().isInstanceOfSatisfying(ServerEvent.Welcome.class, welcome -> {
+            assertThat(welcome.nick()).isEqualTo("guest-1");
+            assertThat(welcome.version()).isEqualTo(1);
+            assertThat(welcome.resumed()).isFalse();
+        });
+        assertThat(second.last(ServerEvent.Welcome.class).nick()).isEqualTo("guest-2");
     }
 
     @Test
@@ -157,7 +161,7 @@ class ChatRulesTest {
         send(bob, "{\"type\":\"join\",\"room\":\"lobby\",\"ref\":\"2\"}");
 
         assertThat(peer(bob).received(Joined.class)).containsExactly(new Joined("lobby", List.of("ann", "bob"),
-                List.of(new Message("1", "lobby", "ann", "first", NOW))));
+                List.of(new Message("1", "lobby", "ann", "first", NOW)), 0));
         assertThat(peer(bob).last(ServerEvent.Ok.class)).isEqualTo(new ServerEvent.Ok("2", null));
         assertThat(peer(ann).last(Presence.class)).isEqualTo(new Presence("lobby", "bob", "join"));
     }
@@ -466,7 +470,7 @@ class ChatRulesTest {
         send(bob, "{\"type\":\"join\",\"room\":\"lobby\"}");
         clearAll(bob);
 
-        chat.disconnect(ann);
+        chat.disconnect(ann, ann.peer());
 
         assertThat(peer(bob).received()).containsExactly(new Presence("lobby", "ann", "leave"));
         assertThat(chat.rooms()).containsExactly(new ServerEvent.RoomInfo("lobby", 1));

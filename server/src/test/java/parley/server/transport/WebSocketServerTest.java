@@ -27,7 +27,7 @@ class WebSocketServerTest {
     void theHostOptionDecidesTheBindAddress() throws Exception {
         Optional<InetAddress> external = nonLoopbackAddress();
         assumeTrue(external.isPresent(), "this machine has no non-loopback IPv4 address");
-        var server = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), ParleyServer.DEFAULT_MAX_FRAME_BYTES);
+        var server = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), TransportLimits.defaults());
         try (var loopback = new Socket()) {
             loopback.connect(new InetSocketAddress("127.0.0.1", server.port()), 2_000);
 
@@ -43,10 +43,10 @@ class WebSocketServerTest {
 
     @Test
     void aPortInUseIsABindException() throws Exception {
-        var first = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), ParleyServer.DEFAULT_MAX_FRAME_BYTES);
+        var first = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), TransportLimits.defaults());
         try {
             assertThatThrownBy(() -> ParleyServer.start("127.0.0.1", first.port(), ChatLimits.defaults(),
-                    ParleyServer.DEFAULT_MAX_FRAME_BYTES)).isInstanceOf(BindException.class);
+                    TransportLimits.defaults())).isInstanceOf(BindException.class);
         } finally {
             first.stop();
         }
@@ -54,7 +54,7 @@ class WebSocketServerTest {
 
     @Test
     void theCommandLineReportsAPortInUseInOneLineAndExitsWith1() throws Exception {
-        var first = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), ParleyServer.DEFAULT_MAX_FRAME_BYTES);
+        var first = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), TransportLimits.defaults());
         var errors = new StringWriter();
         try {
             int exitCode = new CommandLine(new ParleyServer()).setErr(new PrintWriter(errors, true))

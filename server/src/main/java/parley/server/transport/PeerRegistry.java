@@ -1,0 +1,66 @@
+package parley.server.transport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import parley.server.chat.Chat;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The open connections and the one timer thread that pings them, cuts off stalled ones and lets dropped users
+ * expire. Thread-safe.
+ */
+final class PeerRegistry {
+    private static final Logger log = LoggerFactory.getLogger(PeerRegistry.class);
+    private final Set<WebSocketPeer> peers = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "parley-heartbeat");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    void add(WebSocketPeer peer) {
+        peers.add(peer);
+    }
+
+    void remove(WebSocketPeer peer) {
+        peers.remove(peer);
+    }
+
+    Set<WebSocketPeer> peers() {
+        return peers;
+    }
+
+    ScheduledExecutorService timers() {
+        return timers;
+    }
+
+    /** Starts the heartbeat: every tick, each peer is pinged or dropped as due, and expired users leave. */
+    void startHeartbeat(Chat chat, TransportLimits limits) {
+        long interval = limits.pingInterval().toMillis();
+        long timeout = limits.pongTimeout().toMillis();
+        long tick = interval > 0 ? Math.max(10, Math.min(1_000, Math.min(interval, timeout) / 4)) : 1_000;
+        timers.scheduleWithFixedDelay(() -> {
+            try {
+                long now = System.currentTimeMillis();
+                if (interval > 0) {
+                    for (WebSocketPeer peer : peers) {
+                        peer.heartbeat(now, interval, timeout);
+                    }
+                }
+                chat.expireDroppedUsers();
+            } catch (RuntimeException e) {
+                // A failed tick must not end the heartbeat: the next tick tries again.
+                log.error("Heartbeat tick failed", e);
+            }
+        }, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    void stop() {
+        timers.shutdownNow();
+    }
+}
