@@ -153,6 +153,12 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Reads until a server event of this type matching the predicate arrives. */
     public <E extends ServerEvent> E await(Class<E> type, Predicate<E> matching) throws IOException {
+        return await(type, matching, null);
+    }
+
+    /** Like {@link #await(Class, Predicate)}, failing if an event of the {@code forbidden} type comes first. */
+    public <E extends ServerEvent> E await(Class<E> type, Predicate<E> matching, Class<? extends ServerEvent> forbidden)
+            throws IOException {
         while (true) {
             Frame frame = readFrame();
             if (frame.opcode() == CLOSE) {
@@ -163,6 +169,9 @@ public final class RawWebSocket implements AutoCloseable {
             }
             try {
                 ServerEvent event = CODEC.decodeServerEvent(frame.text());
+                if (forbidden != null && forbidden.isInstance(event)) {
+                    throw new AssertionError("got " + event + " before a " + type.getSimpleName());
+                }
                 if (type.isInstance(event) && matching.test(type.cast(event))) {
                     return type.cast(event);
                 }

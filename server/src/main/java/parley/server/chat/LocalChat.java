@@ -71,6 +71,11 @@ public final class LocalChat implements Chat {
             droppedUsers.remove(user);
             List<String> rooms = new ArrayList<>();
             for (Room room : user.rooms()) {
+                synchronized (room) {
+                    // Until the client joins again (with "since"), it gets nothing live from the room, so that
+                    // what it missed and what follows arrive once each and in order.
+                    room.awaitRejoin(user);
+                }
                 rooms.add(room.name());
             }
             rooms.sort(String.CASE_INSENSITIVE_ORDER);
@@ -182,7 +187,7 @@ public final class LocalChat implements Chat {
             audience.add(user.peer());
             for (Room room : user.rooms()) {
                 synchronized (room) {
-                    room.members().forEach(member -> audience.add(member.peer()));
+                    room.members().stream().filter(room::isListening).forEach(member -> audience.add(member.peer()));
                 }
             }
         }
@@ -222,6 +227,7 @@ public final class LocalChat implements Chat {
                                 "you are in " + limits.maxRoomsPerUser() + " rooms, the most allowed; leave one first");
                     }
                     room.members().add(user);
+                    room.rejoined(user);
                     user.rooms().add(room);
                     Room.History history = since == null ? new Room.History(room.history(), 0)
                             : room.historySince(sinceNumber);
@@ -283,7 +289,9 @@ public final class LocalChat implements Chat {
             // catch up from the room's buffer with "since" when they resume.
             String frame = codec.encode(message);
             for (ChatUser member : room.members()) {
-                member.peer().send(frame);
+                if (room.isListening(member)) {
+                    member.peer().send(frame);
+                }
             }
             return Outcome.stored(message.id());
         }
@@ -341,7 +349,7 @@ public final class LocalChat implements Chat {
 
     /** Call holding the user's and the room's monitors. */
     private void removeMember(Room room, ChatUser user) {
-        room.members().remove(user);
+        room.removeMember(user);
         user.rooms().remove(room);
         sendToOthers(room, user, new ServerEvent.Presence(room.name(), user.nick(), ServerEvent.Presence.LEAVE));
         if (room.members().isEmpty()) {
@@ -353,7 +361,7 @@ public final class LocalChat implements Chat {
     private void sendToOthers(Room room, ChatUser user, ServerEvent event) {
         String frame = codec.encode(event);
         for (ChatUser member : room.members()) {
-            if (member != user) {
+            if (member != user && room.isListening(member)) {
                 member.peer().send(frame);
             }
         }

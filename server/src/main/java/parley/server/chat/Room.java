@@ -4,6 +4,7 @@ import parley.protocol.ServerEvent;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +19,8 @@ final class Room {
     private final int historySize;
     private final int bufferSize;
     private final Set<ChatUser> members = new LinkedHashSet<>();
+    /** Members who resumed and have not joined again yet: they catch up with "since", not live. */
+    private final Set<ChatUser> awaitingRejoin = new HashSet<>();
     private final ArrayDeque<ServerEvent.Message> history = new ArrayDeque<>();
     private long lastMessageNumber;
     private boolean closed;
@@ -39,6 +42,24 @@ final class Room {
 
     Set<ChatUser> members() {
         return members;
+    }
+
+    void awaitRejoin(ChatUser member) {
+        awaitingRejoin.add(member);
+    }
+
+    void rejoined(ChatUser member) {
+        awaitingRejoin.remove(member);
+    }
+
+    void removeMember(ChatUser member) {
+        members.remove(member);
+        awaitingRejoin.remove(member);
+    }
+
+    /** Whether live events of this room go to the member now. */
+    boolean isListening(ChatUser member) {
+        return awaitingRejoin.isEmpty() || !awaitingRejoin.contains(member);
     }
 
     List<String> memberNicks() {
