@@ -7,18 +7,29 @@ import javafx.stage.Stage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import parley.client.connection.WebSocketChatConnection;
+import parley.client.viewmodel.Backoff;
 import parley.client.viewmodel.ChatViewModel;
 import parley.client.view.ChatView;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** The desktop application: wires connection, view model and view into one window. */
 public final class ParleyClientApp extends Application {
     private static final Logger log = LoggerFactory.getLogger(ParleyClientApp.class);
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "parley-client-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
     private WebSocketChatConnection connection;
 
     @Override
@@ -30,7 +41,8 @@ public final class ParleyClientApp extends Application {
         }
         connection = new WebSocketChatConnection();
         var model = new ChatViewModel(connection, Platform::runLater, new PreferencesSettingsStore(),
-                Clock.systemDefaultZone(), options.room);
+                Clock.systemDefaultZone(), options.room, ParleyClientApp::later,
+                new Backoff(ThreadLocalRandom.current()::nextDouble));
         if (options.host != null) {
             model.hostProperty().set(options.host);
         }
@@ -54,6 +66,11 @@ public final class ParleyClientApp extends Application {
         if (options.connectAtOnce()) {
             model.connect();
         }
+    }
+
+    private static Runnable later(Duration delay, Runnable task) {
+        ScheduledFuture<?> pending = TIMER.schedule(() -> Platform.runLater(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+        return () -> pending.cancel(false);
     }
 
     @Override

@@ -16,14 +16,17 @@ public interface ChatConnection {
     interface Listener {
         void onEvent(ServerEvent event);
 
-        /** @param detail why, for {@link ConnectionState#FAILED}; otherwise null */
+        /** @param detail why, for {@link ConnectionState#FAILED} and {@link ConnectionState#REFUSED}; otherwise null */
         void onStateChanged(ConnectionState state, String detail);
     }
 
     void setListener(Listener listener);
 
-    /** Starts connecting to {@code ws://host:port/chat}; the outcome arrives through the listener. */
-    void connect(String host, int port);
+    /**
+     * Starts connecting to {@code ws://host:port/chat}, resuming the session of {@code resumeToken} when it is
+     * not null; the outcome arrives through the listener.
+     */
+    void connect(String host, int port, String resumeToken);
 
     /** Sends one request; ignored when not connected. */
     void send(ClientEvent event);

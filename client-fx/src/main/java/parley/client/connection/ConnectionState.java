@@ -5,6 +5,8 @@ public enum ConnectionState {
     DISCONNECTED,
     CONNECTING,
     CONNECTED,
-    /** The last attempt or the open connection failed; the listener was told why. */
-    FAILED
+    /** The attempt or the open connection failed; trying again may help. The listener was told why. */
+    FAILED,
+    /** The server closed the connection with a "do not reconnect" code (4500–4999). */
+    REFUSED
 }

@@ -3,6 +3,7 @@ package parley.client.connection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import parley.protocol.ClientEvent;
+import parley.protocol.CloseCodes;
 import parley.protocol.EventCodec;
 import parley.protocol.ProtocolException;
 
@@ -15,42 +16,91 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link ChatConnection} over the JDK's asynchronous WebSocket client. Sends are chained so that they leave
- * in call order (the JDK client allows one outstanding send at a time).
+ * in call order (the JDK client allows one outstanding send at a time). It pings the server and reports the
+ * connection as failed when the server stops answering, so a dead network shows within interval + timeout.
  */
 public final class WebSocketChatConnection implements ChatConnection {
     private static final Logger log = LoggerFactory.getLogger(WebSocketChatConnection.class);
     /** A refused or unreachable server must show up within a few seconds, never as a frozen window. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
+    public static final Duration DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(15);
+    private static final ByteBuffer PING = ByteBuffer.wrap(new byte[]{'p'});
+
     private final EventCodec codec = new EventCodec();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "parley-client-heartbeat");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Duration pingInterval;
+    private final Duration pongTimeout;
+    private volatile long lastHeardNanos;
+    private volatile long lastPingNanos;
     private volatile Listener listener;
     private volatile WebSocket socket;
     private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
     /** Bumped on every connect and close, so that late callbacks of an abandoned attempt are ignored. */
     private final AtomicInteger attempt = new AtomicInteger();
 
+    public WebSocketChatConnection() {
+        this(DEFAULT_PING_INTERVAL, DEFAULT_PONG_TIMEOUT);
+    }
+
+    public WebSocketChatConnection(Duration pingInterval, Duration pongTimeout) {
+        this.pingInterval = pingInterval;
+        this.pongTimeout = pongTimeout;
+        long tick = Math.max(10, Math.min(1_000, Math.min(pingInterval.toMillis(), pongTimeout.toMillis()) / 4));
+        heartbeat.scheduleWithFixedDelay(this::checkHeartbeat, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void setListener(Listener listener) {
         this.listener = listener;
     }
 
+    /** Pings when the server has been quiet for an interval; gives up when a ping went unanswered too long. */
+    private void checkHeartbeat() {
+        WebSocket current = socket;
+        if (current == null) {
+            return;
+        }
+        long quietMillis = (System.nanoTime() - lastHeardNanos) / 1_000_000;
+        if (quietMillis >= pingInterval.toMillis() + pongTimeout.toMillis()) {
+            int dead = attempt.get();
+            if (attempt.compareAndSet(dead, dead + 1)) {
+                socket = null;
+                current.abort();
+                state(ConnectionState.FAILED, "the server stopped answering (no reply for " + quietMillis / 1000 + " s)");
+            }
+        } else if (quietMillis >= pingInterval.toMillis()
+                && (System.nanoTime() - lastPingNanos) / 1_000_000 >= pingInterval.toMillis()) {
+            lastPingNanos = System.nanoTime();
+            current.sendPing(PING.duplicate()).exceptionally(failure -> null);
+        }
+    }
+
     @Override
-    public void connect(String host, int port) {
+    public void connect(String host, int port, String resumeToken) {
         int thisAttempt = attempt.incrementAndGet();
         URI uri;
         try {
-            uri = new URI("ws", null, host, port, "/chat", null, null);
+            uri = new URI("ws", null, host, port, "/chat", resumeToken == null ? null : "resume=" + resumeToken, null);
         } catch (URISyntaxException e) {
             state(ConnectionState.FAILED, "not a valid host: " + host);
             return;
@@ -67,6 +117,7 @@ public final class WebSocketChatConnection implements ChatConnection {
                     } else if (failure != null) {
                         state(ConnectionState.FAILED, describe(failure, host, port));
                     } else {
+                        lastHeardNanos = System.nanoTime();
                         socket = webSocket;
                         state(ConnectionState.CONNECTED, null);
                     }
@@ -138,6 +189,7 @@ public final class WebSocketChatConnection implements ChatConnection {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            lastHeardNanos = System.nanoTime();
             partial.append(data);
             if (last) {
                 String frame = partial.toString();
@@ -161,11 +213,26 @@ public final class WebSocketChatConnection implements ChatConnection {
         }
 
         @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+            lastHeardNanos = System.nanoTime();
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            lastHeardNanos = System.nanoTime();
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
             if (ownAttempt == attempt.get()) {
                 socket = null;
                 String why = reason == null || reason.isBlank() ? "" : ": " + reason;
-                state(ConnectionState.FAILED, "the server closed the connection (" + statusCode + why + ")");
+                String detail = "the server closed the connection (" + statusCode + why + ")";
+                state(CloseCodes.allowsReconnect(statusCode) ? ConnectionState.FAILED : ConnectionState.REFUSED, detail);
             }
             return null;
         }

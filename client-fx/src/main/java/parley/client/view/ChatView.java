@@ -36,6 +36,7 @@ public final class ChatView {
     public static final String NICK_ERROR = "nickError";
     public static final String CONNECT = "connect";
     public static final String STATUS = "status";
+    public static final String RECONNECT_NOW = "reconnectNow";
     public static final String ROOMS = "rooms";
     public static final String ROOM_TO_JOIN = "roomToJoin";
     public static final String JOIN = "join";
@@ -69,7 +70,8 @@ public final class ChatView {
     private Region connectionBar() {
         var active = Bindings.createBooleanBinding(
                 () -> model.stateProperty().get() == ConnectionState.CONNECTED
-                        || model.stateProperty().get() == ConnectionState.CONNECTING, model.stateProperty());
+                        || model.stateProperty().get() == ConnectionState.CONNECTING
+                        || model.reconnectingProperty().get(), model.stateProperty(), model.reconnectingProperty());
         var connected = model.stateProperty().isEqualTo(ConnectionState.CONNECTED);
 
         var host = field(HOST, "server host", 10);
@@ -105,13 +107,20 @@ public final class ChatView {
             }
         });
 
+        var reconnectNow = new Button("Reconnect now");
+        reconnectNow.setId(RECONNECT_NOW);
+        reconnectNow.visibleProperty().bind(model.reconnectingProperty());
+        reconnectNow.managedProperty().bind(reconnectNow.visibleProperty());
+        reconnectNow.setMinWidth(Region.USE_PREF_SIZE);
+        reconnectNow.setOnAction(event -> model.reconnectNow());
+
         var status = new Label();
         status.setId(STATUS);
         status.textProperty().bind(model.statusProperty());
         status.getStyleClass().add("status");
         model.stateProperty().addListener((observable, old, state) -> {
             status.getStyleClass().removeAll("failed", "connected");
-            if (state == ConnectionState.FAILED) {
+            if (state == ConnectionState.FAILED || state == ConnectionState.REFUSED) {
                 status.getStyleClass().add("failed");
             } else if (state == ConnectionState.CONNECTED) {
                 status.getStyleClass().add("connected");
@@ -127,7 +136,7 @@ public final class ChatView {
         status.setMinWidth(0);
         HBox.setHgrow(status, Priority.ALWAYS);
         var bar = new HBox(8, label("Host"), host, label("Port"), port, label("Nickname"), nickname,
-                nickError, connect, status);
+                nickError, connect, reconnectNow, status);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(8));
         bar.getStyleClass().add("connection-bar");

@@ -3,6 +3,8 @@ package parley.client.viewmodel;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -18,6 +20,7 @@ import parley.protocol.ClientEvent;
 import parley.protocol.ServerEvent;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,6 +52,7 @@ public final class ChatViewModel {
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("Disconnected");
     private final ReadOnlyStringWrapper nickError = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper myNick = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper reconnecting = new ReadOnlyBooleanWrapper(false);
     private final ObservableList<String> joinedRooms = FXCollections.observableArrayList();
     private final ObservableList<Recipient> recipients = FXCollections.observableArrayList(Recipient.EVERYONE);
     private final ObservableList<ServerEvent.RoomInfo> serverRooms = FXCollections.observableArrayList();
@@ -66,6 +70,8 @@ public final class ChatViewModel {
     private final Settings.Store settingsStore;
     private final Clock clock;
     private final String initialRoom;
+    private final Scheduler scheduler;
+    private final Backoff backoff;
     /** Logs by room name; the entry under null holds lines shown while no room is open. */
     private final Map<String, ObservableList<LogLine>> logs = new HashMap<>();
     private final Map<String, List<String>> membersByRoom = new LinkedHashMap<>();
@@ -74,13 +80,21 @@ public final class ChatViewModel {
     private final Map<String, String> unconfirmedDrafts = new HashMap<>();
     private String claimedNick = "";
     private int nextRef;
+    /** The session's resume token from the last welcome, or null before the first one. */
+    private String resumeToken;
+    /** True from connect() until disconnect() or a do-not-reconnect close: connection losses are repaired. */
+    private boolean wantConnected;
+    private int reconnectAttempt;
+    private Runnable cancelReconnect = () -> { };
 
     public ChatViewModel(ChatConnection connection, Executor fxThread, Settings.Store settingsStore, Clock clock,
-                         String initialRoom) {
+                         String initialRoom, Scheduler scheduler, Backoff backoff) {
         this.connection = connection;
         this.settingsStore = settingsStore;
         this.clock = clock;
         this.initialRoom = initialRoom;
+        this.scheduler = scheduler;
+        this.backoff = backoff;
         Settings settings = settingsStore.load();
         host.set(settings.host());
         port.set(String.valueOf(settings.port()));
@@ -88,7 +102,8 @@ public final class ChatViewModel {
         log.set(logFor(null));
 
         canConnect = Bindings.createBooleanBinding(
-                () -> !isActive() && !host.get().isBlank() && parsePort(port.get()) > 0, state, host, port);
+                () -> !isActive() && !reconnecting.get() && !host.get().isBlank() && parsePort(port.get()) > 0,
+                state, reconnecting, host, port);
         canSend = Bindings.createBooleanBinding(
                 () -> state.get() == ConnectionState.CONNECTED && !draft.get().isBlank()
                         && (currentRoom.get() != null || !recipient.get().isEveryone()),
@@ -127,11 +142,26 @@ public final class ChatViewModel {
         nickError.set("");
         int portNumber = parsePort(port.get());
         settingsStore.save(new Settings(host.get().strip(), portNumber, claimedNick));
-        connection.connect(host.get().strip(), portNumber);
+        wantConnected = true;
+        resumeToken = null;
+        reconnectAttempt = 0;
+        connection.connect(host.get().strip(), portNumber, null);
     }
 
+    /** Disconnects, or stops trying to reconnect. */
     public void disconnect() {
+        wantConnected = false;
+        stopReconnecting();
         connection.close();
+    }
+
+    /** Skips the wait before the next reconnect attempt. */
+    public void reconnectNow() {
+        if (!reconnecting.get()) {
+            return;
+        }
+        cancelReconnect.run();
+        connection.connect(host.get().strip(), parsePort(port.get()), resumeToken);
     }
 
     /** Sends the draft to the current room, or as a whisper when a person is chosen. */
@@ -195,17 +225,63 @@ public final class ChatViewModel {
     private void changeState(ConnectionState newState, String detail) {
         state.set(newState);
         switch (newState) {
-            case CONNECTING -> status.set("Connecting to " + host.get().strip() + ":" + port.get().strip() + "…");
+            case CONNECTING -> status.set(reconnecting.get()
+                    ? "Reconnecting to " + where() + " (attempt " + reconnectAttempt + ")…"
+                    : "Connecting to " + where() + "…");
             case CONNECTED -> status.set("Connected");
             case DISCONNECTED -> {
                 status.set("Disconnected");
                 forgetSession("Disconnected.");
             }
             case FAILED -> {
-                status.set("Failed: " + detail);
-                forgetSession("Connection failed: " + detail);
+                if (wantConnected && resumeToken != null) {
+                    scheduleReconnect(detail);
+                } else {
+                    wantConnected = false;
+                    status.set("Failed: " + detail);
+                    forgetSession("Connection failed: " + detail);
+                }
+            }
+            case REFUSED -> {
+                wantConnected = false;
+                stopReconnecting();
+                status.set("Offline: " + detail + "; not reconnecting");
+                forgetSession("The server ended the session and asked not to reconnect: " + detail);
             }
         }
+    }
+
+    /** After a lost connection: keeps rooms, logs and the draft, and tries again after a growing pause. */
+    private void scheduleReconnect(String detail) {
+        if (reconnectAttempt == 0) {
+            addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null, "Connection lost: " + detail);
+            String unconfirmed = unconfirmedDrafts.values().stream().reduce((first, second) -> second).orElse(null);
+            if (unconfirmed != null && draft.get().isEmpty()) {
+                // Maybe sent, maybe not: the user decides whether to send it again.
+                draft.set(unconfirmed);
+            }
+            unconfirmedDrafts.clear();
+        }
+        reconnectAttempt++;
+        reconnecting.set(true);
+        Duration delay = backoff.delay(reconnectAttempt);
+        status.set(String.format("Reconnecting in %.1f s (attempt %d)", delay.toMillis() / 1000.0, reconnectAttempt));
+        cancelReconnect = scheduler.schedule(delay, () -> {
+            if (wantConnected) {
+                connection.connect(host.get().strip(), parsePort(port.get()), resumeToken);
+            }
+        });
+    }
+
+    private void stopReconnecting() {
+        cancelReconnect.run();
+        cancelReconnect = () -> { };
+        reconnecting.set(false);
+        reconnectAttempt = 0;
+    }
+
+    private String where() {
+        return host.get().strip() + ":" + port.get().strip();
     }
 
     private void handle(ServerEvent event) {
@@ -233,11 +309,38 @@ public final class ChatViewModel {
     }
 
     private void onWelcome(ServerEvent.Welcome welcome) {
+        boolean wasReconnecting = reconnecting.get();
+        stopReconnecting();
+        resumeToken = welcome.resume();
         myNick.set(welcome.nick());
+        status.set("Connected as " + welcome.nick());
+        if (welcome.resumed()) {
+            addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null, "Reconnected: your session resumed");
+            List<String> rooms = welcome.rooms() == null ? List.of() : welcome.rooms();
+            for (String room : rooms) {
+                Long last = lastMessageIdByRoom.get(room);
+                connection.send(new ClientEvent.Join(room, last == null ? null : String.valueOf(last), newRef("j")));
+            }
+            return;
+        }
         if (claimedNick.isEmpty() || claimedNick.equals(welcome.nick())) {
             nickname.set(welcome.nick());
         } else {
             connection.send(new ClientEvent.Nick(claimedNick, NICK_CLAIM_REF));
+        }
+        if (wasReconnecting) {
+            addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null,
+                    "Reconnected as a new session: the server restarted or forgot this one; rejoining your rooms");
+            List<String> rooms = List.copyOf(joinedRooms);
+            // Ids of a new session's rooms are not comparable with those seen before.
+            lastMessageIdByRoom.clear();
+            membersByRoom.clear();
+            for (String room : rooms) {
+                connection.send(new ClientEvent.Join(room, newRef("j")));
+            }
+            if (!rooms.isEmpty()) {
+                return;
+            }
         }
         if (initialRoom != null && !initialRoom.isBlank()) {
             connection.send(new ClientEvent.Join(initialRoom, newRef("j")));
@@ -271,6 +374,10 @@ public final class ChatViewModel {
     private void onJoined(ServerEvent.Joined joined) {
         String room = joined.room();
         membersByRoom.put(room, new ArrayList<>(joined.members()));
+        if (joined.missed() > 0) {
+            addLine(room, LogLine.Kind.SYSTEM, null, joined.missed() == 1 ? "1 message missed"
+                    : joined.missed() + " messages missed");
+        }
         for (ServerEvent.Message message : joined.history()) {
             onMessage(message);
         }
@@ -361,6 +468,8 @@ public final class ChatViewModel {
     // --- helpers
 
     private void forgetSession(String line) {
+        stopReconnecting();
+        resumeToken = null;
         myNick.set("");
         membersByRoom.clear();
         lastMessageIdByRoom.clear();
@@ -473,6 +582,11 @@ public final class ChatViewModel {
 
     public ReadOnlyStringProperty myNickProperty() {
         return myNick.getReadOnlyProperty();
+    }
+
+    /** True while the connection is lost and the model is waiting to try again. */
+    public ReadOnlyBooleanProperty reconnectingProperty() {
+        return reconnecting.getReadOnlyProperty();
     }
 
     /** The rooms this client is in, in the order it joined them. */

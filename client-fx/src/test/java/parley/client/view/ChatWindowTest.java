@@ -191,6 +191,27 @@ class ChatWindowTest {
         assertThat(alice.<TextField>node(robot, ChatView.PORT).isDisabled()).isFalse();
     }
 
+    @Test
+    void aRestartedServerIsRejoinedOnItsOwnAsANewSession() throws Exception {
+        var alice = window();
+        connectAs(alice, "alice");
+        int port = server.port();
+
+        server.stop();
+        eventually(() -> text(alice, ChatView.STATUS).startsWith("Reconnecting in"));
+        assertThat(alice.<Button>node(robot, ChatView.RECONNECT_NOW).isVisible()).isTrue();
+        assertThat(alice.model().joinedRooms()).containsExactly("lobby");
+        server = ParleyServer.start("127.0.0.1", port, ChatLimits.defaults(), TransportLimits.defaults());
+        robot.clickOn(alice.<Button>node(robot, ChatView.RECONNECT_NOW));
+
+        eventually(() -> text(alice, ChatView.STATUS).equals("Connected as alice")
+                && alice.model().joinedRooms().contains("lobby")
+                && alice.logLines().stream().anyMatch(line -> line.contains("Reconnected as a new session")));
+        assertThat(alice.<Button>node(robot, ChatView.RECONNECT_NOW).isVisible()).isFalse();
+        say(alice, "back again");
+        eventually(() -> alice.logLines().stream().anyMatch(line -> line.endsWith("alice: back again")));
+    }
+
     // --- steps a user takes
 
     private ClientWindow window() throws Exception {

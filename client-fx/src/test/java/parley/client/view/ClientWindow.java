@@ -1,5 +1,6 @@
 package parley.client.view;
 
+import javafx.animation.PauseTransition;
 import javafx.application.Platform;
 import javafx.scene.Node;
 import javafx.scene.Scene;
@@ -8,11 +9,13 @@ import javafx.stage.Stage;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import parley.client.connection.WebSocketChatConnection;
+import parley.client.viewmodel.Backoff;
 import parley.client.viewmodel.ChatViewModel;
 import parley.client.viewmodel.LogLine;
 import parley.client.viewmodel.Settings;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -39,7 +42,7 @@ final class ClientWindow {
             var connection = new WebSocketChatConnection();
             var events = new PausableExecutor();
             var model = new ChatViewModel(connection, events, new FixedSettings(new Settings("localhost", port, "")),
-                    Clock.systemDefaultZone(), "lobby");
+                    Clock.systemDefaultZone(), "lobby", ClientWindow::later, new Backoff(() -> 1.0));
             var stage = new Stage();
             var scene = new Scene(new ChatView(model, ZoneId.systemDefault()).root(), 900, 560);
             scene.getStylesheets().add(ChatView.class.getResource(ChatView.STYLESHEET).toExternalForm());
@@ -50,6 +53,13 @@ final class ClientWindow {
             holder[0] = new ClientWindow(stage, model, connection, events);
         });
         return holder[0];
+    }
+
+    private static Runnable later(Duration delay, Runnable task) {
+        var timer = new PauseTransition(javafx.util.Duration.millis(delay.toMillis()));
+        timer.setOnFinished(event -> task.run());
+        timer.play();
+        return timer::stop;
     }
 
     <T extends Node> T node(FxRobot robot, String id) {

@@ -23,12 +23,13 @@ class ChatViewModelTest {
 
     private final FakeChatConnection connection = new FakeChatConnection();
     private final InMemorySettings settings = new InMemorySettings();
+    private final FakeScheduler scheduler = new FakeScheduler();
     private ChatViewModel model;
 
     @BeforeEach
     void createModel() {
         model = new ChatViewModel(connection, Runnable::run, settings,
-                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), "lobby");
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), "lobby", scheduler, new Backoff(() -> 1.0));
     }
 
     @Test
@@ -71,7 +72,8 @@ class ChatViewModelTest {
     void rememberedSettingsFillTheFieldsOfTheNextLaunch() {
         settings.saved = new Settings("example.org", 9999, "zoe");
 
-        var next = new ChatViewModel(new FakeChatConnection(), Runnable::run, settings, Clock.systemUTC(), "lobby");
+        var next = new ChatViewModel(new FakeChatConnection(), Runnable::run, settings, Clock.systemUTC(), "lobby",
+                new FakeScheduler(), new Backoff(() -> 1.0));
 
         assertThat(next.hostProperty().get()).isEqualTo("example.org");
         assertThat(next.portProperty().get()).isEqualTo("9999");
@@ -337,19 +339,6 @@ class ChatViewModelTest {
     }
 
     @Test
-    void losingTheConnectionForgetsRoomsAndMembers() {
-        connectAndWelcome("ann");
-        join("lobby", "ann", "bob");
-
-        connection.fail("the server closed the connection (1001: server shutting down)");
-
-        assertThat(model.joinedRooms()).isEmpty();
-        assertThat(model.recipients()).containsExactly(Recipient.EVERYONE);
-        assertThat(model.currentRoomProperty().get()).isNull();
-        assertThat(texts()).anyMatch(text -> text.contains("1001"));
-    }
-
-    @Test
     void theLogKeepsAtMostItsLimitDroppingTheOldest() {
         connectAndWelcome("ann");
         join("lobby", "ann");
@@ -359,6 +348,137 @@ class ChatViewModelTest {
 
         assertThat(lines()).hasSize(ChatViewModel.MAX_LOG_LINES);
         assertThat(lines().get(lines().size() - 1).text()).isEqualTo("m" + (ChatViewModel.MAX_LOG_LINES + 5));
+    }
+
+    // --- reconnecting
+
+    @Test
+    void aLostConnectionKeepsRoomsAndDraftAndReconnectsWithTheResumeToken() {
+        connectAndWelcome("ann");
+        join("lobby", "ann", "bob");
+        model.draftProperty().set("half typed");
+
+        connection.fail("connection lost: reset");
+
+        assertThat(model.reconnectingProperty().get()).isTrue();
+        assertThat(model.statusProperty().get()).isEqualTo("Reconnecting in 0.5 s (attempt 1)");
+        assertThat(model.joinedRooms()).containsExactly("lobby");
+        assertThat(model.draftProperty().get()).isEqualTo("half typed");
+        assertThat(texts()).contains("Connection lost: connection lost: reset");
+        scheduler.runDue();
+        assertThat(connection.resumeTokens()).containsExactly(null, "token-1");
+    }
+
+    @Test
+    void aResumedSessionRejoinsItsRoomsSinceTheLastMessageSeen() {
+        connectAndWelcome("ann");
+        join("lobby", "ann");
+        connection.serverSends(new Message("41", "lobby", "bob", "last seen", NOW));
+        connection.fail("connection lost");
+        scheduler.runDue();
+        connection.open();
+        connection.clear();
+
+        connection.serverSends(ServerEvent.Welcome.resumed("ann", "token-2", List.of("lobby")));
+        connection.serverSends(new Joined("lobby", List.of("ann", "bob"),
+                List.of(new Message("42", "lobby", "bob", "while away", NOW)), 0));
+
+        assertThat(connection.sent()).first().isEqualTo(new ClientEvent.Join("lobby", "41", "j2"));
+        assertThat(texts()).containsSubsequence("last seen", "Reconnected: your session resumed", "while away");
+        assertThat(model.reconnectingProperty().get()).isFalse();
+        assertThat(model.statusProperty().get()).isEqualTo("Connected as ann");
+    }
+
+    @Test
+    void missedMessagesShowAsAMarkerInTheLog() {
+        connectAndWelcome("ann");
+
+        connection.serverSends(new Joined("lobby", List.of("ann"), List.of(new Message("80", "lobby", "bob", "kept", NOW)), 37));
+
+        assertThat(texts()).containsSubsequence("37 messages missed", "kept");
+    }
+
+    @Test
+    void aNewSessionAfterReconnectingClaimsTheNickAndRejoinsAndSaysSo() {
+        model.nicknameProperty().set("ann");
+        connectAndWelcome("ann");
+        join("lobby", "ann");
+        join("attic", "ann");
+        connection.fail("the server closed the connection (1001: server shutting down)");
+        scheduler.runDue();
+        connection.open();
+        connection.clear();
+
+        connection.serverSends(ServerEvent.Welcome.fresh("guest-1", "token-9"));
+
+        assertThat(connection.sent()).containsExactly(new ClientEvent.Nick("ann", "nick"),
+                new ClientEvent.Join("lobby", "j2"), new ClientEvent.Join("attic", "j3"));
+        assertThat(texts()).anyMatch(text -> text.startsWith("Reconnected as a new session"));
+    }
+
+    @Test
+    void failedAttemptsBackOffUpToThirtySeconds() {
+        connectAndWelcome("ann");
+        List<String> statuses = new java.util.ArrayList<>();
+
+        for (int attempt = 1; attempt <= 9; attempt++) {
+            connection.fail("refused");
+            statuses.add(model.statusProperty().get());
+            scheduler.runDue();
+        }
+
+        assertThat(statuses).containsExactly("Reconnecting in 0.5 s (attempt 1)", "Reconnecting in 1.0 s (attempt 2)",
+                "Reconnecting in 2.0 s (attempt 3)", "Reconnecting in 4.0 s (attempt 4)", "Reconnecting in 8.0 s (attempt 5)",
+                "Reconnecting in 16.0 s (attempt 6)", "Reconnecting in 30.0 s (attempt 7)",
+                "Reconnecting in 30.0 s (attempt 8)", "Reconnecting in 30.0 s (attempt 9)");
+    }
+
+    @Test
+    void reconnectNowSkipsTheWait() {
+        connectAndWelcome("ann");
+        connection.fail("lost");
+
+        model.reconnectNow();
+
+        assertThat(connection.resumeTokens()).containsExactly(null, "token-1");
+        assertThat(scheduler.waiting()).isEmpty();
+    }
+
+    @Test
+    void aDoNotReconnectCloseEndsTheSessionForGood() {
+        connectAndWelcome("ann");
+        join("lobby", "ann");
+
+        connection.refuse("the server closed the connection (4500: too many refused requests)");
+
+        assertThat(model.reconnectingProperty().get()).isFalse();
+        assertThat(scheduler.waiting()).isEmpty();
+        assertThat(model.statusProperty().get()).startsWith("Offline:").endsWith("not reconnecting");
+        assertThat(model.joinedRooms()).isEmpty();
+    }
+
+    @Test
+    void disconnectingWhileWaitingStopsReconnecting() {
+        connectAndWelcome("ann");
+        connection.fail("lost");
+
+        model.disconnect();
+        scheduler.runDue();
+
+        assertThat(connection.resumeTokens()).containsExactly((String) null);
+        assertThat(model.statusProperty().get()).isEqualTo("Disconnected");
+    }
+
+    @Test
+    void aMessageUnconfirmedWhenTheConnectionDroppedReturnsToTheInput() {
+        connectAndWelcome("ann");
+        join("lobby", "ann");
+        model.draftProperty().set("did this arrive?");
+        model.send();
+
+        connection.fail("lost");
+
+        assertThat(model.draftProperty().get()).isEqualTo("did this arrive?");
     }
 
     @Test
@@ -374,7 +494,7 @@ class ChatViewModelTest {
     private void connectAndWelcome(String nick) {
         model.connect();
         connection.open();
-        connection.serverSends(ServerEvent.Welcome.fresh(nick, "token"));
+        connection.serverSends(ServerEvent.Welcome.fresh(nick, "token-1"));
     }
 
     private void join(String room, String... members) {

@@ -14,6 +14,7 @@ final class FakeChatConnection implements ChatConnection {
     private final List<ClientEvent> sent = new ArrayList<>();
     private Listener listener;
     private String connectedTo;
+    private final List<String> resumeTokens = new ArrayList<>();
 
     @Override
     public void setListener(Listener listener) {
@@ -21,8 +22,9 @@ final class FakeChatConnection implements ChatConnection {
     }
 
     @Override
-    public void connect(String host, int port) {
+    public void connect(String host, int port, String resumeToken) {
         connectedTo = host + ":" + port;
+        resumeTokens.add(resumeToken);
         listener.onStateChanged(ConnectionState.CONNECTING, null);
     }
 
@@ -49,6 +51,15 @@ final class FakeChatConnection implements ChatConnection {
         for (ServerEvent event : events) {
             listener.onEvent(event);
         }
+    }
+
+    void refuse(String why) {
+        listener.onStateChanged(ConnectionState.REFUSED, why);
+    }
+
+    /** The resume token of every connect call so far, null for fresh ones. */
+    List<String> resumeTokens() {
+        return resumeTokens;
     }
 
     String connectedTo() {

@@ -1,0 +1,25 @@
+package parley.client.viewmodel;
+
+import java.time.Duration;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Reconnect delays: exponential from 0.5 s, doubling per attempt up to 30 s, each drawn at random from the
+ * upper half of its step so that many clients cut off together do not come back together.
+ */
+public final class Backoff {
+    static final long FIRST_MILLIS = 500;
+    static final long MAX_MILLIS = 30_000;
+
+    private final DoubleSupplier random;
+
+    public Backoff(DoubleSupplier random) {
+        this.random = random;
+    }
+
+    /** The delay before attempt number {@code attempt} (1 for the first retry). */
+    public Duration delay(int attempt) {
+        long step = Math.min(MAX_MILLIS, FIRST_MILLIS << Math.min(attempt - 1, 16));
+        return Duration.ofMillis(step / 2 + Math.round(random.getAsDouble() * (step / 2.0)));
+    }
+}
