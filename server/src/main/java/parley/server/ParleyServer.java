@@ -123,7 +123,7 @@ public final class ParleyServer implements Callable<Integer> {
                 throw new IllegalArgumentException("--port must be 0-65535");
             }
             chatLimits = new ChatLimits(historySize, resumeBuffer, maxTextLength, maxRooms,
-                    Duration.ofSeconds(graceSeconds), ChatLimits.DEFAULT_MAX_HELD_WHISPERS);
+                    Duration.ofSeconds(graceSeconds), ChatLimits.DEFAULT_RECENT_WHISPERS);
             transportLimits = new TransportLimits(maxFrameBytes, maxOutboundBytes, rate, burst, maxRefused,
                     maxConnections, maxConnectionsPerAddress, seconds(pingIntervalSeconds), seconds(pingTimeoutSeconds));
         } catch (IllegalArgumentException e) {

@@ -24,8 +24,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -37,6 +39,7 @@ public final class ChatViewModel {
     /** Lines kept per room; older ones are dropped so that a busy room cannot exhaust memory. */
     public static final int MAX_LOG_LINES = 20_000;
     private static final String NICK_CLAIM_REF = "nick";
+    private static final int MAX_REMEMBERED_WHISPERS = 1_000;
 
     // --- inputs
     private final StringProperty host = new SimpleStringProperty(Settings.DEFAULT_HOST);
@@ -76,6 +79,7 @@ public final class ChatViewModel {
     private final Map<String, ObservableList<LogLine>> logs = new HashMap<>();
     private final Map<String, List<String>> membersByRoom = new LinkedHashMap<>();
     private final Map<String, Long> lastMessageIdByRoom = new HashMap<>();
+    private final Set<String> seenWhisperIds = new LinkedHashSet<>();
     /** Texts sent but not yet acknowledged, by ref: restored to the input if the server refuses them. */
     private final Map<String, String> unconfirmedDrafts = new HashMap<>();
     private String claimedNick = "";
@@ -332,8 +336,9 @@ public final class ChatViewModel {
             addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null,
                     "Reconnected as a new session: the server restarted or forgot this one; rejoining your rooms");
             List<String> rooms = List.copyOf(joinedRooms);
-            // Ids of a new session's rooms are not comparable with those seen before.
+            // Ids of a new session are not comparable with those seen before.
             lastMessageIdByRoom.clear();
+            seenWhisperIds.clear();
             membersByRoom.clear();
             for (String room : rooms) {
                 connection.send(new ClientEvent.Join(room, newRef("j")));
@@ -447,6 +452,13 @@ public final class ChatViewModel {
     }
 
     private void onWhisper(ServerEvent.WhisperMessage whisper) {
+        // A resumed session gets recent whispers again; show each once.
+        if (!seenWhisperIds.add(whisper.id())) {
+            return;
+        }
+        if (seenWhisperIds.size() > MAX_REMEMBERED_WHISPERS) {
+            seenWhisperIds.remove(seenWhisperIds.iterator().next());
+        }
         boolean outgoing = whisper.from().equals(myNick.get());
         addLine(currentRoom.get(), whisper.ts(), outgoing ? LogLine.Kind.WHISPER_TO : LogLine.Kind.WHISPER_FROM,
                 outgoing ? whisper.to() : whisper.from(), whisper.text());

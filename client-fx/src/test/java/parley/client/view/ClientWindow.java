@@ -47,8 +47,8 @@ final class ClientWindow {
             var scene = new Scene(new ChatView(model, ZoneId.systemDefault()).root(), 900, 560);
             scene.getStylesheets().add(ChatView.class.getResource(ChatView.STYLESHEET).toExternalForm());
             stage.setScene(scene);
-            stage.setX(20 + index * 40);
-            stage.setY(20 + index * 40);
+            stage.setX(10 + index * 920);
+            stage.setY(10);
             stage.show();
             holder[0] = new ClientWindow(stage, model, connection, events);
         });

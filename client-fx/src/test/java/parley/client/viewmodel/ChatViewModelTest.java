@@ -390,6 +390,21 @@ class ChatViewModelTest {
     }
 
     @Test
+    void whispersSentAgainAfterAResumeAreShownOnce() {
+        connectAndWelcome("ann");
+        join("lobby", "ann", "bob");
+        var whisper = new ServerEvent.WhisperMessage("w7", "bob", "ann", "once only", NOW);
+        connection.serverSends(whisper);
+
+        connection.fail("lost");
+        scheduler.runDue();
+        connection.open();
+        connection.serverSends(ServerEvent.Welcome.resumed("ann", "token-2", List.of("lobby")), whisper);
+
+        assertThat(texts()).containsOnlyOnce("once only");
+    }
+
+    @Test
     void missedMessagesShowAsAMarkerInTheLog() {
         connectAndWelcome("ann");
 

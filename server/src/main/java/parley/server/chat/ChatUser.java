@@ -1,6 +1,7 @@
 package parley.server.chat;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,8 +21,14 @@ public final class ChatUser {
     private long droppedAt = -1;
     /** Guarded by this monitor. */
     private boolean gone;
-    /** Guarded by this monitor: encoded whispers that arrived while dropped. */
-    private final ArrayDeque<String> heldWhispers = new ArrayDeque<>();
+    /**
+     * Guarded by this monitor: the user's recent whispers (to and from them), sent or held while dropped. A
+     * resumed connection gets them again, because a connection that died unnoticed swallowed some of them.
+     */
+    private final ArrayDeque<RecentWhisper> recentWhispers = new ArrayDeque<>();
+
+    private record RecentWhisper(long sentAt, String frame) {
+    }
 
     ChatUser(Peer peer, String nick) {
         this.peer = peer;
@@ -72,24 +79,29 @@ public final class ChatUser {
         droppedAt = now;
     }
 
-    /** Attaches a new connection and hands back the whispers held while dropped. */
-    List<String> reattach(Peer newPeer) {
+    /** Attaches a new connection and hands back the whispers of the user sent since {@code since}. */
+    List<String> reattach(Peer newPeer, long since) {
         peer = newPeer;
         droppedAt = -1;
-        List<String> held = List.copyOf(heldWhispers);
-        heldWhispers.clear();
-        return held;
+        List<String> recent = new ArrayList<>();
+        for (RecentWhisper whisper : recentWhispers) {
+            if (whisper.sentAt() >= since) {
+                recent.add(whisper.frame());
+            }
+        }
+        return recent;
     }
 
-    /** Sends a whisper now, or holds it while the user is dropped (keeping the newest {@code limit}). */
-    void deliverWhisper(String frame, int limit) {
+    /** Sends a whisper now unless the user is dropped, and keeps it among the newest {@code keep}. */
+    void deliverWhisper(String frame, long now, int keep) {
         if (!isDropped()) {
             peer.send(frame);
-        } else if (limit > 0) {
-            if (heldWhispers.size() == limit) {
-                heldWhispers.removeFirst();
+        }
+        if (keep > 0) {
+            if (recentWhispers.size() == keep) {
+                recentWhispers.removeFirst();
             }
-            heldWhispers.addLast(frame);
+            recentWhispers.addLast(new RecentWhisper(now, frame));
         }
     }
 

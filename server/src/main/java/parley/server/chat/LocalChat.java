@@ -67,7 +67,7 @@ public final class LocalChat implements Chat {
                 return null;
             }
             previous = user.peer();
-            List<String> held = user.reattach(peer);
+            List<String> held = user.reattach(peer, clock.millis() - limits.gracePeriod().toMillis());
             droppedUsers.remove(user);
             List<String> rooms = new ArrayList<>();
             for (Room room : user.rooms()) {
@@ -308,13 +308,15 @@ public final class LocalChat implements Chat {
             return Outcome.refused(ErrorReason.NO_SUCH_USER, "no user named " + to);
         }
         String id = "w" + whisperNumbers.incrementAndGet();
-        String frame = codec.encode(
-                new ServerEvent.WhisperMessage(id, user.nick(), recipient.nick(), text, clock.millis()));
+        long now = clock.millis();
+        String frame = codec.encode(new ServerEvent.WhisperMessage(id, user.nick(), recipient.nick(), text, now));
         synchronized (recipient) {
-            recipient.deliverWhisper(frame, limits.maxHeldWhispers());
+            recipient.deliverWhisper(frame, now, limits.recentWhispers());
         }
         if (recipient != user) {
-            user.peer().send(frame);
+            synchronized (user) {
+                user.deliverWhisper(frame, now, limits.recentWhispers());
+            }
         }
         return Outcome.stored(id);
     }

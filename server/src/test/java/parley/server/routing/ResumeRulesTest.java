@@ -133,6 +133,21 @@ class ResumeRulesTest {
     }
 
     @Test
+    void aResumedConnectionGetsRecentWhispersAgainInCaseTheDeadOneSwallowedThem() {
+        var alice = user("alice");
+        var bob = user("bob");
+        send(bob, "{\"type\":\"whisper\",\"to\":\"alice\",\"text\":\"into the void?\"}");
+        clock.advance(GRACE.plusSeconds(1));
+        send(bob, "{\"type\":\"whisper\",\"to\":\"alice\",\"text\":\"recent\"}");
+
+        var newPeer = new RecordingPeer("alice-2");
+        chat.resume(token(alice), newPeer);
+
+        assertThat(newPeer.received(ServerEvent.WhisperMessage.class)).extracting(ServerEvent.WhisperMessage::text)
+                .containsExactly("recent");
+    }
+
+    @Test
     void resumingOnANewConnectionClosesTheOldOneAsReplaced() {
         var alice = user("alice");
         var oldPeer = peer(alice);
