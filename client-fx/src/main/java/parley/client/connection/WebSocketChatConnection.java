@@ -116,10 +116,6 @@ public final class WebSocketChatConnection implements ChatConnection {
                         }
                     } else if (failure != null) {
                         state(ConnectionState.FAILED, describe(failure, host, port));
-                    } else {
-                        lastHeardNanos = System.nanoTime();
-                        socket = webSocket;
-                        state(ConnectionState.CONNECTED, null);
                     }
                 });
     }
@@ -185,6 +181,17 @@ public final class WebSocketChatConnection implements ChatConnection {
 
         Reader(int ownAttempt) {
             this.ownAttempt = ownAttempt;
+        }
+
+        /** Runs before any message of the connection, so that replies to the first one (welcome) can be sent. */
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            if (ownAttempt == attempt.get()) {
+                lastHeardNanos = System.nanoTime();
+                socket = webSocket;
+                state(ConnectionState.CONNECTED, null);
+            }
+            webSocket.request(1);
         }
 
         @Override

@@ -217,14 +217,21 @@ class ChatWindowTest {
     private ClientWindow window() throws Exception {
         var window = ClientWindow.open(server.port(), windows.size());
         windows.add(window);
+        WaitForAsyncUtils.waitForFxEvents();
         return window;
     }
 
     private void connectAs(ClientWindow window, String nick) {
         replaceText(window, ChatView.NICKNAME, nick);
         robot.clickOn(window.<Button>node(robot, ChatView.CONNECT));
-        eventually(() -> text(window, ChatView.STATUS).equals("Connected as " + nick)
-                && window.model().joinedRooms().contains("lobby"));
+        try {
+            eventually(() -> text(window, ChatView.STATUS).equals("Connected as " + nick)
+                    && window.model().joinedRooms().contains("lobby"));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("not connected as " + nick + ": status \"" + text(window, ChatView.STATUS)
+                    + "\", nickname field \"" + text(window, ChatView.NICKNAME) + "\", rooms "
+                    + window.model().joinedRooms() + ", log " + window.logLines(), e);
+        }
     }
 
     private void say(ClientWindow window, String text) {
