@@ -46,7 +46,4 @@ public interface Chat {
 
     /** The rooms that have members, sorted by name. */
     List<ServerEvent.RoomInfo> rooms();
-
-    /** Every connected user, for a server that is shutting down. */
-    List<ChatUser> users();
 }

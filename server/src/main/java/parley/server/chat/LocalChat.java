@@ -162,7 +162,7 @@ public final class LocalChat implements Chat {
         if (problem != null) {
             return Outcome.refused(ErrorReason.INVALID_NICK, problem);
         }
-        String event;
+        EncodedEvent event;
         Set<Peer> audience = new LinkedHashSet<>();
         synchronized (user) {
             String old = user.nick();
@@ -183,7 +183,7 @@ public final class LocalChat implements Chat {
                 usersByNickKey.remove(oldKey, user);
             }
             user.rename(nick);
-            event = codec.encode(new ServerEvent.NickChanged(old, nick));
+            event = new EncodedEvent(codec.encode(new ServerEvent.NickChanged(old, nick)));
             audience.add(user.peer());
             for (Room room : user.rooms()) {
                 synchronized (room) {
@@ -285,9 +285,9 @@ public final class LocalChat implements Chat {
                 return room.isClosed() ? noSuchRoom(name) : notInRoom(room.name());
             }
             ServerEvent.Message message = room.store(user.nick(), text, clock.millis());
-            // Encoded once; every member gets the same string. Dropped members' peers discard it: they
+            // Encoded once; every member gets the same event. Dropped members' peers discard it: they
             // catch up from the room's buffer with "since" when they resume.
-            String frame = codec.encode(message);
+            EncodedEvent frame = new EncodedEvent(codec.encode(message));
             for (ChatUser member : room.members()) {
                 if (room.isListening(member)) {
                     member.peer().send(frame);
@@ -335,11 +335,6 @@ public final class LocalChat implements Chat {
         return rooms;
     }
 
-    @Override
-    public List<ChatUser> users() {
-        return usersByNickKey.values().stream().distinct().toList();
-    }
-
     private Outcome checkText(String text) {
         if (Names.length(text) > limits.maxTextLength()) {
             return Outcome.refused(ErrorReason.TEXT_TOO_LONG,
@@ -361,7 +356,7 @@ public final class LocalChat implements Chat {
     }
 
     private void sendToOthers(Room room, ChatUser user, ServerEvent event) {
-        String frame = codec.encode(event);
+        EncodedEvent frame = new EncodedEvent(codec.encode(event));
         for (ChatUser member : room.members()) {
             if (member != user && room.isListening(member)) {
                 member.peer().send(frame);

@@ -11,7 +11,12 @@ public interface Peer {
     String id();
 
     /** Queues one encoded server event for this client. Safe to call from any thread; never blocks. */
-    void send(String encodedEvent);
+    void send(EncodedEvent event);
+
+    /** Queues an event meant for this client alone. */
+    default void send(String encodedEvent) {
+        send(new EncodedEvent(encodedEvent));
+    }
 
     /** Closes the connection with a WebSocket close code; a no-op when it is closed already. */
     void close(int closeCode, String reason);

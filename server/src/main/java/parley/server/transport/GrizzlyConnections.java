@@ -8,9 +8,10 @@ import org.slf4j.LoggerFactory;
 import java.lang.reflect.Field;
 
 /**
- * Finds the Grizzly connection under a Tyrus session. A graceful close waits until the client has read
- * everything queued for it, which a stalled or vanished client never does; only terminating the Grizzly
- * connection frees it. Tyrus keeps the connection in private fields, hence the reflection, resolved once.
+ * Finds the Grizzly connection under a Tyrus session. Parley writes ready-made frames to it directly (a room
+ * message is framed once, not per member by Tyrus), and terminates it when a client stalls: a graceful close
+ * waits until the client has read everything queued, which a stalled or vanished client never does. Tyrus
+ * keeps the connection in private fields, hence the reflection, resolved once.
  */
 final class GrizzlyConnections {
     private static final Logger log = LoggerFactory.getLogger(GrizzlyConnections.class);
@@ -19,21 +20,20 @@ final class GrizzlyConnections {
     private GrizzlyConnections() {
     }
 
-    /** Drops the connection at once, queued data and all. Returns false when that is not possible. */
-    static boolean terminate(Session session) {
+    /** The Grizzly connection of a Tyrus session, or null when it cannot be reached. */
+    static Connection<?> of(Session session) {
         if (PATH == null) {
-            return false;
+            return null;
         }
         try {
             Object current = session.getAsyncRemote();
             for (Field field : PATH) {
                 current = field.get(current);
             }
-            ((Connection<?>) current).terminateSilently();
-            return true;
+            return (Connection<?>) current;
         } catch (IllegalAccessException | ClassCastException | NullPointerException e) {
             log.warn("Cannot reach the network connection of a session: {}", e.toString());
-            return false;
+            return null;
         }
     }
 

@@ -2,30 +2,43 @@ package parley.server.transport;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.asyncqueue.AsyncQueueWriter;
+import org.glassfish.grizzly.asyncqueue.WritableMessage;
+import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.grizzly.nio.NIOTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import parley.protocol.CloseCodes;
+import parley.server.chat.EncodedEvent;
 import parley.server.chat.Peer;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link Peer} backed by a WebSocket session. Sends are asynchronous and never wait for the client; the
- * bytes not yet written are counted, and a client whose backlog passes the limit is closed as a slow consumer.
- * It also keeps the connection's heartbeat state.
+ * A {@link Peer} backed by a WebSocket session. Events go out as text frames built once per event and written
+ * straight to the connection's asynchronous write queue (Tyrus would encode and frame them again for every
+ * recipient); control frames (ping, close) go through Tyrus. Sends never wait for the client; the bytes not
+ * yet written are counted, and a client whose backlog passes the limit is closed as a slow consumer.
  */
 final class WebSocketPeer implements Peer {
     private static final Logger log = LoggerFactory.getLogger(WebSocketPeer.class);
-    private static final ByteBuffer PING = ByteBuffer.wrap("parley".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    private static final ByteBuffer PING = ByteBuffer.wrap("parley".getBytes(StandardCharsets.US_ASCII));
     /** Time a closed client has to read its close frame before the connection is cut. */
     private static final long CLOSE_GRACE_MILLIS = 500;
 
     private final Session session;
+    private final Connection<SocketAddress> connection;
+    private final AsyncQueueWriter<SocketAddress> writer;
     private final String id;
     private final long maxOutboundBytes;
     private final ScheduledExecutorService timers;
@@ -36,8 +49,12 @@ final class WebSocketPeer implements Peer {
     private volatile long pingSentAt = -1;
     private volatile long lastPingAt;
 
+    @SuppressWarnings("unchecked")
     WebSocketPeer(Session session, String remoteAddress, long maxOutboundBytes, ScheduledExecutorService timers) {
         this.session = session;
+        this.connection = (Connection<SocketAddress>) GrizzlyConnections.of(session);
+        this.writer = connection != null && connection.getTransport() instanceof NIOTransport transport
+                ? (AsyncQueueWriter<SocketAddress>) transport.getAsyncQueueIO().getWriter() : null;
         this.id = "conn-" + session.getId().substring(0, 8) + "@" + remoteAddress;
         this.maxOutboundBytes = maxOutboundBytes;
         this.timers = timers;
@@ -49,11 +66,40 @@ final class WebSocketPeer implements Peer {
     }
 
     @Override
-    public void send(String encodedEvent) {
+    public void send(EncodedEvent event) {
         if (closing.get() || slowConsumer.get() || !session.isOpen()) {
             return;
         }
-        long bytes = Utf8.length(encodedEvent);
+        if (writer == null) {
+            sendThroughTyrus(event.json());
+            return;
+        }
+        ByteBuffer frame = event.wireForm(TextFrames::of);
+        long bytes = frame.remaining();
+        if (!reserve(bytes)) {
+            return;
+        }
+        writer.write(connection, null, Buffers.wrap(connection.getMemoryManager(), frame.duplicate()),
+                new EmptyCompletionHandler<>() {
+                    @Override
+                    public void completed(WriteResult<WritableMessage, SocketAddress> result) {
+                        pendingBytes.addAndGet(-bytes);
+                    }
+
+                    @Override
+                    public void failed(Throwable failure) {
+                        pendingBytes.addAndGet(-bytes);
+                    }
+
+                    @Override
+                    public void cancelled() {
+                        pendingBytes.addAndGet(-bytes);
+                    }
+                }, null, null);
+    }
+
+    /** Counts bytes about to be queued; false (and the client closed as a slow consumer) when over the limit. */
+    private boolean reserve(long bytes) {
         if (pendingBytes.addAndGet(bytes) > maxOutboundBytes) {
             pendingBytes.addAndGet(-bytes);
             if (!slowConsumer.getAndSet(true)) {
@@ -61,6 +107,15 @@ final class WebSocketPeer implements Peer {
                 // Not here: this send may run inside a room's fan-out, and closing changes the room.
                 timers.execute(() -> closeAndCut(CloseCodes.SLOW_CONSUMER, "slow consumer: stopped reading"));
             }
+            return false;
+        }
+        return true;
+    }
+
+    /** The slower path, for when the connection under the session cannot be reached. */
+    private void sendThroughTyrus(String encodedEvent) {
+        long bytes = Utf8.length(encodedEvent);
+        if (!reserve(bytes)) {
             return;
         }
         try {
@@ -88,7 +143,9 @@ final class WebSocketPeer implements Peer {
     /** Closes with a code, then cuts the connection shortly after whether or not the client read it. */
     void closeAndCut(int closeCode, String reason) {
         close(closeCode, reason);
-        timers.schedule(() -> GrizzlyConnections.terminate(session), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        if (connection != null) {
+            timers.schedule(connection::terminateSilently, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The close code this server closed the connection with, or 0 when the client or network ended it. */
@@ -125,10 +182,6 @@ final class WebSocketPeer implements Peer {
 
     void ponged() {
         pingSentAt = -1;
-    }
-
-    long pendingBytes() {
-        return pendingBytes.get();
     }
 
     @Override

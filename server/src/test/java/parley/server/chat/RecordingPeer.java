@@ -25,8 +25,8 @@ public final class RecordingPeer implements Peer {
     }
 
     @Override
-    public synchronized void send(String encodedEvent) {
-        frames.add(encodedEvent);
+    public synchronized void send(EncodedEvent event) {
+        frames.add(event.json());
     }
 
     @Override
