@@ -5,7 +5,7 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
-import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
@@ -54,7 +54,9 @@ public final class WebSocketServer {
         PeerRegistry peers = new PeerRegistry();
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("parley", host, port);
-        listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        // Handlers never block (sends are queued, locks are short), so frames are handled on the selector
+        // thread that read them: no hand-off to a worker thread and its context switches per message.
+        listener.getTransport().setIOStrategy(SameThreadIOStrategy.getInstance());
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         listener.registerAddOn(new WebSocketAddOn(container, "/"));
         listener.registerAddOn(FrameLimitFilter.addOn(limits.maxFrameBytes()));
