@@ -9,6 +9,7 @@ import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
 import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 import jakarta.json.stream.JsonParsingException;
 
 import java.io.StringReader;
@@ -31,6 +32,8 @@ public final class EventCodec {
     private static final String REF_KEY = "ref";
 
     private final Jsonb jsonb = JsonbBuilder.create();
+    // One factory for all frames: Json.createParser looks the JSON provider up through ServiceLoader on every call.
+    private final JsonParserFactory parsers = Json.createParserFactory(Map.of());
     private final Map<String, EventShape> clientShapesByAlias = shapesByAlias(ClientEvent.class);
 
     /** Encodes a server event as one JSON object. */
@@ -80,7 +83,7 @@ public final class EventCodec {
     private Map<String, String> readTopLevelFields(String text, Map<String, JsonValue.ValueType> fieldTypes)
             throws ProtocolException {
         Map<String, String> strings = new HashMap<>();
-        try (JsonParser parser = Json.createParser(new StringReader(text))) {
+        try (JsonParser parser = parsers.createParser(new StringReader(text))) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 throw new ProtocolException(ErrorReason.BAD_JSON, "an event must be a JSON object");
             }
