@@ -198,9 +198,9 @@ public final class LocalChat implements Chat {
     @Override
     public Outcome join(ChatUser user, String requestedRoom, String since) {
         String name = Names.normalize(requestedRoom);
-        String problem = Names.problemWith(name, Names.MAX_ROOM_LENGTH, "a room name");
-        if (problem != null) {
-            return Outcome.refused(ErrorReason.INVALID_ROOM, problem);
+        Outcome invalidName = checkRoomName(name);
+        if (invalidName != null) {
+            return invalidName;
         }
         long sinceNumber = -1;
         if (since != null) {
@@ -245,9 +245,9 @@ public final class LocalChat implements Chat {
     @Override
     public Outcome leave(ChatUser user, String requestedRoom) {
         String name = Names.normalize(requestedRoom);
-        String problem = Names.problemWith(name, Names.MAX_ROOM_LENGTH, "a room name");
-        if (problem != null) {
-            return Outcome.refused(ErrorReason.INVALID_ROOM, problem);
+        Outcome invalidName = checkRoomName(name);
+        if (invalidName != null) {
+            return invalidName;
         }
         synchronized (user) {
             Room room = roomsByKey.get(Names.key(name));
@@ -268,9 +268,9 @@ public final class LocalChat implements Chat {
     @Override
     public Outcome say(ChatUser user, String requestedRoom, String text) {
         String name = Names.normalize(requestedRoom);
-        String problem = Names.problemWith(name, Names.MAX_ROOM_LENGTH, "a room name");
-        if (problem != null) {
-            return Outcome.refused(ErrorReason.INVALID_ROOM, problem);
+        Outcome invalidName = checkRoomName(name);
+        if (invalidName != null) {
+            return invalidName;
         }
         Outcome textRefusal = checkText(text);
         if (textRefusal != null) {
@@ -333,6 +333,11 @@ public final class LocalChat implements Chat {
         }
         rooms.sort(Comparator.comparing(ServerEvent.RoomInfo::name, String.CASE_INSENSITIVE_ORDER));
         return rooms;
+    }
+
+    private static Outcome checkRoomName(String normalizedName) {
+        String problem = Names.problemWith(normalizedName, Names.MAX_ROOM_LENGTH, "a room name");
+        return problem == null ? null : Outcome.refused(ErrorReason.INVALID_ROOM, problem);
     }
 
     private Outcome checkText(String text) {
