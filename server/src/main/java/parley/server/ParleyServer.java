@@ -94,14 +94,17 @@ public final class ParleyServer implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
         System.exit(new CommandLine(new ParleyServer()).execute(args));
     }
 
     /** Wires an in-memory chat to a WebSocket server and starts it; tests use this too. */
     public static WebSocketServer start(String host, int port, ChatLimits chatLimits, TransportLimits transportLimits)
             throws IOException {
+        // Tyrus and Grizzly log through java.util.logging: route it to SLF4J, once per process.
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
         var codec = new EventCodec();
         var chat = new LocalChat(codec, chatLimits, Clock.systemUTC());
         return WebSocketServer.start(host, port, chat, ChatHandlers.router(chat, codec), transportLimits);
