@@ -81,7 +81,7 @@ public final class ChatViewModel {
     private final Map<String, Long> lastMessageIdByRoom = new HashMap<>();
     private final Set<String> seenWhisperIds = new LinkedHashSet<>();
     /** Texts sent but not yet acknowledged, by ref: restored to the input if the server refuses them. */
-    private final Map<String, String> unconfirmedDrafts = new HashMap<>();
+    private final Map<String, String> unconfirmedDrafts = new LinkedHashMap<>();
     private String claimedNick = "";
     private int nextRef;
     /** The session's resume token from the last welcome, or null before the first one. */
