@@ -118,6 +118,10 @@ public final class ChatView {
         status.setId(STATUS);
         status.textProperty().bind(model.statusProperty());
         status.getStyleClass().add("status");
+        // A narrow window cuts the status short; the whole text is one hover away.
+        var statusTip = new Tooltip();
+        statusTip.textProperty().bind(model.statusProperty());
+        status.setTooltip(statusTip);
         model.stateProperty().addListener((observable, old, state) -> {
             status.getStyleClass().removeAll("failed", "connected");
             if (state == ConnectionState.FAILED || state == ConnectionState.REFUSED) {
