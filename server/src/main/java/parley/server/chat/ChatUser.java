@@ -27,7 +27,7 @@ public final class ChatUser {
      */
     private final ArrayDeque<RecentWhisper> recentWhispers = new ArrayDeque<>();
 
-    private record RecentWhisper(long sentAt, String frame) {
+    private record RecentWhisper(long sentAt, EncodedEvent frame) {
     }
 
     ChatUser(Peer peer, String nick) {
@@ -80,10 +80,10 @@ public final class ChatUser {
     }
 
     /** Attaches a new connection and hands back the whispers of the user sent since {@code since}. */
-    List<String> reattach(Peer newPeer, long since) {
+    List<EncodedEvent> reattach(Peer newPeer, long since) {
         peer = newPeer;
         droppedAt = -1;
-        List<String> recent = new ArrayList<>();
+        List<EncodedEvent> recent = new ArrayList<>();
         for (RecentWhisper whisper : recentWhispers) {
             if (whisper.sentAt() >= since) {
                 recent.add(whisper.frame());
@@ -93,7 +93,7 @@ public final class ChatUser {
     }
 
     /** Sends a whisper now unless the user is dropped, and keeps it among the newest {@code keep}. */
-    void deliverWhisper(String frame, long now, int keep) {
+    void deliverWhisper(EncodedEvent frame, long now, int keep) {
         if (!isDropped()) {
             peer.send(frame);
         }

@@ -67,7 +67,7 @@ public final class LocalChat implements Chat {
                 return null;
             }
             previous = user.peer();
-            List<String> held = user.reattach(peer, clock.millis() - limits.gracePeriod().toMillis());
+            List<EncodedEvent> held = user.reattach(peer, clock.millis() - limits.gracePeriod().toMillis());
             droppedUsers.remove(user);
             List<String> rooms = new ArrayList<>();
             for (Room room : user.rooms()) {
@@ -309,7 +309,9 @@ public final class LocalChat implements Chat {
         }
         String id = "w" + whisperNumbers.incrementAndGet();
         long now = clock.millis();
-        String frame = codec.encode(new ServerEvent.WhisperMessage(id, user.nick(), recipient.nick(), text, now));
+        // One encoding (and one wire frame) serves the recipient and the sender's echo.
+        var frame = new EncodedEvent(codec.encode(
+                new ServerEvent.WhisperMessage(id, user.nick(), recipient.nick(), text, now)));
         synchronized (recipient) {
             recipient.deliverWhisper(frame, now, limits.recentWhispers());
         }
