@@ -1,0 +1,252 @@
+package parley.bench;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Parley's load generator: drives a Parley server at any URL with many connections from one process and
+ * reports delivered rates, latency percentiles (HdrHistogram) and, for a local server, its CPU time per
+ * delivery and memory per connection.
+ */
+@Command(name = "parley-bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measures a Parley server. Scenarios: fanout, whispers, idle, storm.")
+public final class ParleyBench implements Callable<Integer> {
+    private static final long P99_LIMIT_MICROS = 100_000;
+    private static final String ROOM = "bench";
+
+    @Option(names = "--url", defaultValue = "ws://127.0.0.1:8025/chat", description = "Server URL (default: ${DEFAULT-VALUE}).")
+    URI url;
+
+    @Option(names = "--scenario", required = true, description = "fanout | whispers | idle | storm")
+    String scenario;
+
+    @Option(names = "--clients", defaultValue = "100", description = "Connections (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--senders", defaultValue = "10", description = "Senders in fanout (default: ${DEFAULT-VALUE}).")
+    int senders;
+
+    @Option(names = "--rates", split = ",", defaultValue = "10,20,40,80,160,320",
+            description = "Offered messages per second, stepped up until a step fails (default: ${DEFAULT-VALUE}).")
+    List<Integer> rates;
+
+    @Option(names = "--duration", defaultValue = "5", description = "Seconds per step (default: ${DEFAULT-VALUE}).")
+    int durationSeconds;
+
+    @Option(names = "--concurrency", defaultValue = "50", description = "Connects in flight in idle/storm (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--server-pid", defaultValue = "0",
+            description = "Pid of a server on this machine, for CPU per delivery and memory (default: none).")
+    long serverPid;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()))).build();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ParleyBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        var server = new ServerProcess(serverPid);
+        return switch (scenario) {
+            case "fanout" -> fanout(out, server);
+            case "whispers" -> whispers(out, server);
+            case "idle" -> idle(out, server);
+            case "storm" -> storm(out);
+            default -> {
+                spec.commandLine().getErr().println("parley-bench: unknown scenario " + scenario);
+                yield 2;
+            }
+        };
+    }
+
+    /** Results of one rate step. */
+    record Step(int rate, long offered, long delivered, long expected, Histogram latency, long serverCpuMicros,
+                double seconds) {
+        boolean passed() {
+            return delivered == expected && latency.getValueAtPercentile(99) < P99_LIMIT_MICROS;
+        }
+
+        String describe() {
+            String cpu = serverCpuMicros > 0 && delivered > 0
+                    ? String.format(", server CPU %.2f µs/delivery", serverCpuMicros / (double) delivered) : "";
+            return String.format("rate %d msg/s: delivered %.0f/s, missing %d, p50 %.1f ms, p99 %.1f ms, p999 %.1f ms,"
+                            + " max %.1f ms%s -> %s", rate, delivered / seconds, expected - delivered,
+                    latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0,
+                    latency.getValueAtPercentile(99.9) / 1000.0, latency.getMaxValue() / 1000.0, cpu,
+                    passed() ? "PASS" : "FAIL");
+        }
+    }
+
+    private int fanout(PrintWriter out, ServerProcess server) throws Exception {
+        var latency = new Recorder(3);
+        var received = new AtomicLong();
+        List<BenchClient> all = connect(clients, i -> ROOM, new Counting(latency, received));
+        List<BenchClient> talkers = all.subList(0, Math.min(senders, all.size()));
+        out.printf("fanout: %d clients in one room, %d senders%n", all.size(), talkers.size());
+        return stepRates(out, server, latency, received, clients, (sequence, text) ->
+                talkers.get(sequence % talkers.size()).say(ROOM, text));
+    }
+
+    private int whispers(PrintWriter out, ServerProcess server) throws Exception {
+        var latency = new Recorder(3);
+        var received = new AtomicLong();
+        List<BenchClient> all = connect(clients, i -> ROOM + (i % 100), new Counting(latency, received));
+        out.printf("whispers: %d clients, random pairs%n", all.size());
+        return stepRates(out, server, latency, received, 1, (sequence, text) -> {
+            var random = ThreadLocalRandom.current();
+            BenchClient from = all.get(random.nextInt(all.size()));
+            BenchClient to = all.get(random.nextInt(all.size()));
+            if (to == from) {
+                to = all.get((all.indexOf(from) + 1) % all.size());
+            }
+            from.whisper(to.nick(), text);
+        });
+    }
+
+    /** Sends at each offered rate in turn; stops after the first failing step. */
+    private int stepRates(PrintWriter out, ServerProcess server, Recorder latency, AtomicLong received,
+                          int deliveriesPerMessage, Sender sender) throws Exception {
+        Step best = null;
+        for (int rate : rates) {
+            latency.reset();
+            received.set(0);
+            long cpuBefore = server.cpuMicros();
+            long start = System.nanoTime();
+            long total = (long) rate * durationSeconds;
+            for (long n = 0; n < total; n++) {
+                long due = start + n * 1_000_000_000L / rate;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                // The intended send time travels in the text, so a late send counts as latency.
+                sender.send((int) n, Long.toString(due));
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            long expected = total * deliveriesPerMessage;
+            while (received.get() < expected && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            var step = new Step(rate, total, received.get(), expected, latency.getIntervalHistogram(),
+                    server.cpuMicros() - cpuBefore, seconds);
+            out.println(step.describe());
+            out.flush();
+            if (!step.passed()) {
+                break;
+            }
+            best = step;
+        }
+        out.println(best == null ? "no rate held" : "highest rate that held: " + best.rate() + " msg/s");
+        return 0;
+    }
+
+    private int idle(PrintWriter out, ServerProcess server) throws Exception {
+        long rssBefore = server.rssKib();
+        long heapBefore = server.heapAfterGcKib();
+        List<BenchClient> all = connect(clients, i -> ROOM + (i % 100), new Counting(new Recorder(3), new AtomicLong()));
+        long rssAfter = server.rssKib();
+        long heapAfter = server.heapAfterGcKib();
+        out.printf("idle: %d connections, nicknamed and joined%n", all.size());
+        if (server.isLocal()) {
+            out.printf("RSS %d -> %d KiB: %.1f KiB per connection%n", rssBefore, rssAfter,
+                    (rssAfter - rssBefore) / (double) all.size());
+            if (heapBefore >= 0 && heapAfter >= 0) {
+                out.printf("heap after GC %d -> %d KiB: %.1f KiB per connection%n", heapBefore, heapAfter,
+                        (heapAfter - heapBefore) / (double) all.size());
+            }
+        }
+        all.forEach(BenchClient::close);
+        return 0;
+    }
+
+    private int storm(PrintWriter out) throws Exception {
+        var timeToJoined = new Histogram(3);
+        long start = System.nanoTime();
+        List<BenchClient> all = connect(clients, i -> ROOM + (i % 100), new Counting(new Recorder(3), new AtomicLong()),
+                timeToJoined);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.printf("storm: %d clients connected, nicknamed and joined in %.2f s: %.0f/s; time to joined p50 %.1f ms,"
+                        + " p99 %.1f ms, max %.1f ms%n", all.size(), seconds, all.size() / seconds,
+                timeToJoined.getValueAtPercentile(50) / 1000.0, timeToJoined.getValueAtPercentile(99) / 1000.0,
+                timeToJoined.getMaxValue() / 1000.0);
+        all.forEach(BenchClient::close);
+        return 0;
+    }
+
+    private List<BenchClient> connect(int count, java.util.function.IntFunction<String> roomOf,
+                                      BenchClient.Receiver receiver) throws Exception {
+        return connect(count, roomOf, receiver, new Histogram(3));
+    }
+
+    /** Opens {@code count} clients with at most {@code concurrency} handshakes in flight. */
+    private List<BenchClient> connect(int count, java.util.function.IntFunction<String> roomOf,
+                                      BenchClient.Receiver receiver, Histogram timeToJoined) throws Exception {
+        String run = Long.toString(System.currentTimeMillis() % 100_000, 36);
+        List<BenchClient> opened = new ArrayList<>(count);
+        List<CompletableFuture<BenchClient>> inFlight = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long begun = System.nanoTime();
+            inFlight.add(BenchClient.open(http, url, "b" + run + "-" + i, roomOf.apply(i), receiver)
+                    .whenComplete((client, failure) -> {
+                        synchronized (timeToJoined) {
+                            timeToJoined.recordValue((System.nanoTime() - begun) / 1000);
+                        }
+                    }));
+            if (inFlight.size() >= concurrency || i == count - 1) {
+                for (CompletableFuture<BenchClient> pending : inFlight) {
+                    opened.add(pending.get(30, TimeUnit.SECONDS));
+                }
+                inFlight.clear();
+            }
+        }
+        return opened;
+    }
+
+    /** Sends message number {@code sequence} with the given text. */
+    @FunctionalInterface
+    private interface Sender {
+        void send(int sequence, String text) throws Exception;
+    }
+
+    /** Counts deliveries and records their latency from the send time carried in the text. */
+    private record Counting(Recorder latency, AtomicLong received) implements BenchClient.Receiver {
+        @Override
+        public void message(String text, long receivedNanos) {
+            record(text, receivedNanos);
+        }
+
+        @Override
+        public void whisper(String text, long receivedNanos) {
+            record(text, receivedNanos);
+        }
+
+        private void record(String text, long receivedNanos) {
+            long sentNanos = Long.parseLong(text);
+            latency.recordValue(Math.max(0, (receivedNanos - sentNanos) / 1000));
+            received.incrementAndGet();
+        }
+    }
+}
