@@ -48,6 +48,10 @@ public final class ParleyBench implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "5", description = "Seconds per step (default: ${DEFAULT-VALUE}).")
     int durationSeconds;
 
+    @Option(names = "--warmup", defaultValue = "3",
+            description = "Seconds of load at the first rate before measuring, so the server's JIT has compiled the hot path (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
     @Option(names = "--concurrency", defaultValue = "50", description = "Connects in flight in idle/storm (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
@@ -128,23 +132,17 @@ public final class ParleyBench implements Callable<Integer> {
     /** Sends at each offered rate in turn; stops after the first failing step. */
     private int stepRates(PrintWriter out, ServerProcess server, Recorder latency, AtomicLong received,
                           int deliveriesPerMessage, Sender sender) throws Exception {
+        if (warmupSeconds > 0) {
+            offer(sender, rates.get(0), (long) rates.get(0) * warmupSeconds);
+            TimeUnit.SECONDS.sleep(1);
+        }
         Step best = null;
         for (int rate : rates) {
             latency.reset();
             received.set(0);
             long cpuBefore = server.cpuMicros();
-            long start = System.nanoTime();
             long total = (long) rate * durationSeconds;
-            for (long n = 0; n < total; n++) {
-                long due = start + n * 1_000_000_000L / rate;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
-                // The intended send time travels in the text, so a late send counts as latency.
-                sender.send((int) n, Long.toString(due));
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = offer(sender, rate, total);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
             long expected = total * deliveriesPerMessage;
             while (received.get() < expected && System.nanoTime() < deadline) {
@@ -161,6 +159,21 @@ public final class ParleyBench implements Callable<Integer> {
         }
         out.println(best == null ? "no rate held" : "highest rate that held: " + best.rate() + " msg/s");
         return 0;
+    }
+
+    /** Sends {@code total} messages at {@code rate} per second; returns the seconds it took. */
+    private static double offer(Sender sender, int rate, long total) throws Exception {
+        long start = System.nanoTime();
+        for (long n = 0; n < total; n++) {
+            long due = start + n * 1_000_000_000L / rate;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            // The intended send time travels in the text, so a late send counts as latency.
+            sender.send((int) n, Long.toString(due));
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private int idle(PrintWriter out, ServerProcess server) throws Exception {
