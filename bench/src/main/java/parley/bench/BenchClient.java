@@ -24,6 +24,7 @@ final class BenchClient {
     private final Receiver receiver;
     private final CompletableFuture<BenchClient> ready = new CompletableFuture<>();
     private volatile WebSocket socket;
+    private volatile boolean stalled;
     private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
 
     private BenchClient(String nick, Receiver receiver) {
@@ -59,6 +60,11 @@ final class BenchClient {
     synchronized void send(String frame) {
         WebSocket target = socket;
         lastSend = lastSend.handle((ignored, failure) -> null).thenCompose(ignored -> target.sendText(frame, true));
+    }
+
+    /** Stops reading, as a client whose network or process stalls: the server's queue for it fills up. */
+    void stall() {
+        stalled = true;
     }
 
     void close() {
@@ -102,7 +108,9 @@ final class BenchClient {
                 partial.setLength(0);
                 handle(frame, now);
             }
-            webSocket.request(1);
+            if (!stalled) {
+                webSocket.request(1);
+            }
             return null;
         }
 

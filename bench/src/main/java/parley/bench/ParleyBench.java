@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * delivery and memory per connection.
  */
 @Command(name = "parley-bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Measures a Parley server. Scenarios: fanout, whispers, idle, storm.")
+        description = "Measures a Parley server. Scenarios: fanout (with --stalled for slow consumers), whispers, idle, storm.")
 public final class ParleyBench implements Callable<Integer> {
     private static final long P99_LIMIT_MICROS = 100_000;
     private static final String ROOM = "bench";
@@ -40,6 +40,10 @@ public final class ParleyBench implements Callable<Integer> {
 
     @Option(names = "--senders", defaultValue = "10", description = "Senders in fanout (default: ${DEFAULT-VALUE}).")
     int senders;
+
+    @Option(names = "--stalled", defaultValue = "0",
+            description = "Extra fanout members that stop reading once joined (default: ${DEFAULT-VALUE}).")
+    int stalled;
 
     @Option(names = "--rates", split = ",", defaultValue = "10,20,40,80,160,320",
             description = "Offered messages per second, stepped up until a step fails (default: ${DEFAULT-VALUE}).")
@@ -108,7 +112,10 @@ public final class ParleyBench implements Callable<Integer> {
         var received = new AtomicLong();
         List<BenchClient> all = connect(clients, i -> ROOM, new Counting(latency, received));
         List<BenchClient> talkers = all.subList(0, Math.min(senders, all.size()));
-        out.printf("fanout: %d clients in one room, %d senders%n", all.size(), talkers.size());
+        List<BenchClient> stallers = connect(stalled, i -> ROOM, new Counting(new Recorder(3), new AtomicLong()));
+        stallers.forEach(BenchClient::stall);
+        out.printf("fanout: %d clients in one room, %d senders%s%n", all.size(), talkers.size(),
+                stallers.isEmpty() ? "" : ", and " + stallers.size() + " members that stopped reading");
         return stepRates(out, server, latency, received, clients, (sequence, text) ->
                 talkers.get(sequence % talkers.size()).say(ROOM, text));
     }

@@ -41,6 +41,15 @@ class ParleyBenchTest {
     }
 
     @Test
+    void membersThatStopReadingDoNotCostTheOthersTheirMessages() {
+        String report = run("--scenario", "fanout", "--clients", "10", "--senders", "1", "--stalled", "2",
+                "--rates", "20", "--duration", "1", "--warmup", "0");
+
+        assertThat(report).contains("and 2 members that stopped reading").contains("missing 0")
+                .contains("highest rate that held: 20 msg/s");
+    }
+
+    @Test
     void whispersReachTheirRecipients() {
         String report = run("--scenario", "whispers", "--clients", "30", "--rates", "50", "--duration", "1", "--warmup", "1");
 
