@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -98,8 +99,8 @@ public final class ParleyBench implements Callable<Integer> {
 
         String describe() {
             String cpu = serverCpuMicros > 0 && delivered > 0
-                    ? String.format(", server CPU %.2f µs/delivery", serverCpuMicros / (double) delivered) : "";
-            return String.format("rate %d msg/s: delivered %.0f/s, missing %d, p50 %.1f ms, p99 %.1f ms, p999 %.1f ms,"
+                    ? String.format(Locale.ROOT, ", server CPU %.2f µs/delivery", serverCpuMicros / (double) delivered) : "";
+            return String.format(Locale.ROOT, "rate %d msg/s: delivered %.0f/s, missing %d, p50 %.1f ms, p99 %.1f ms, p999 %.1f ms,"
                             + " max %.1f ms%s -> %s", rate, delivered / seconds, expected - delivered,
                     latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0,
                     latency.getValueAtPercentile(99.9) / 1000.0, latency.getMaxValue() / 1000.0, cpu,
@@ -114,7 +115,7 @@ public final class ParleyBench implements Callable<Integer> {
         List<BenchClient> talkers = all.subList(0, Math.min(senders, all.size()));
         List<BenchClient> stallers = connect(stalled, i -> ROOM, new Counting(new Recorder(3), new AtomicLong()));
         stallers.forEach(BenchClient::stall);
-        out.printf("fanout: %d clients in one room, %d senders%s%n", all.size(), talkers.size(),
+        out.printf(Locale.ROOT, "fanout: %d clients in one room, %d senders%s%n", all.size(), talkers.size(),
                 stallers.isEmpty() ? "" : ", and " + stallers.size() + " members that stopped reading");
         return stepRates(out, server, latency, received, clients, (sequence, text) ->
                 talkers.get(sequence % talkers.size()).say(ROOM, text));
@@ -124,7 +125,7 @@ public final class ParleyBench implements Callable<Integer> {
         var latency = new Recorder(3);
         var received = new AtomicLong();
         List<BenchClient> all = connect(clients, i -> ROOM + (i % 100), new Counting(latency, received));
-        out.printf("whispers: %d clients, random pairs%n", all.size());
+        out.printf(Locale.ROOT, "whispers: %d clients, random pairs%n", all.size());
         return stepRates(out, server, latency, received, 1, (sequence, text) -> {
             var random = ThreadLocalRandom.current();
             BenchClient from = all.get(random.nextInt(all.size()));
@@ -189,12 +190,12 @@ public final class ParleyBench implements Callable<Integer> {
         List<BenchClient> all = connect(clients, i -> ROOM + (i % 100), new Counting(new Recorder(3), new AtomicLong()));
         long rssAfter = server.rssKib();
         long heapAfter = server.heapAfterGcKib();
-        out.printf("idle: %d connections, nicknamed and joined%n", all.size());
+        out.printf(Locale.ROOT, "idle: %d connections, nicknamed and joined%n", all.size());
         if (server.isLocal()) {
-            out.printf("RSS %d -> %d KiB: %.1f KiB per connection%n", rssBefore, rssAfter,
+            out.printf(Locale.ROOT, "RSS %d -> %d KiB: %.1f KiB per connection%n", rssBefore, rssAfter,
                     (rssAfter - rssBefore) / (double) all.size());
             if (heapBefore >= 0 && heapAfter >= 0) {
-                out.printf("heap after GC %d -> %d KiB: %.1f KiB per connection%n", heapBefore, heapAfter,
+                out.printf(Locale.ROOT, "heap after GC %d -> %d KiB: %.1f KiB per connection%n", heapBefore, heapAfter,
                         (heapAfter - heapBefore) / (double) all.size());
             }
         }
@@ -208,7 +209,7 @@ public final class ParleyBench implements Callable<Integer> {
         List<BenchClient> all = connect(clients, i -> ROOM + (i % 100), new Counting(new Recorder(3), new AtomicLong()),
                 timeToJoined);
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf("storm: %d clients connected, nicknamed and joined in %.2f s: %.0f/s; time to joined p50 %.1f ms,"
+        out.printf(Locale.ROOT, "storm: %d clients connected, nicknamed and joined in %.2f s: %.0f/s; time to joined p50 %.1f ms,"
                         + " p99 %.1f ms, max %.1f ms%n", all.size(), seconds, all.size() / seconds,
                 timeToJoined.getValueAtPercentile(50) / 1000.0, timeToJoined.getValueAtPercentile(99) / 1000.0,
                 timeToJoined.getMaxValue() / 1000.0);

@@ -1,5 +1,7 @@
 package parley.server;
 
+import java.util.Locale;
+
 /** Makes user-supplied text safe for one log line: control characters are escaped, long text is cut. */
 public final class LogText {
     private static final int MAX_LENGTH = 80;
@@ -18,7 +20,7 @@ public final class LogText {
             if (c == '"' || c == '\\') {
                 quoted.append('\\').append(c);
             } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT || Character.isSurrogate(c)) {
-                quoted.append(String.format("\\u%04x", (int) c));
+                quoted.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
             } else {
                 quoted.append(c);
             }

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -269,7 +270,8 @@ public final class ChatViewModel {
         reconnectAttempt++;
         reconnecting.set(true);
         Duration delay = backoff.delay(reconnectAttempt);
-        status.set(String.format("Reconnecting in %.1f s (attempt %d)", delay.toMillis() / 1000.0, reconnectAttempt));
+        status.set(String.format(Locale.ROOT, "Reconnecting in %.1f s (attempt %d)", delay.toMillis() / 1000.0,
+                reconnectAttempt));
         cancelReconnect = scheduler.schedule(delay, () -> {
             if (wantConnected) {
                 connection.connect(host.get().strip(), parsePort(port.get()), resumeToken);
