@@ -50,7 +50,7 @@ public final class ParleyServer implements Callable<Integer> {
             description = "Rooms one user may be in; more is error 429 TOO_MANY_ROOMS (default: ${DEFAULT-VALUE}; 0 = no limit).")
     int maxRooms;
 
-    @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "120",
+    @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "" + ChatLimits.DEFAULT_GRACE_SECONDS,
             description = "How long a dropped user keeps nickname and rooms to resume (default: ${DEFAULT-VALUE}; 0 = leave at once).")
     long graceSeconds;
 
@@ -62,7 +62,7 @@ public final class ParleyServer implements Callable<Integer> {
             description = "Bytes queued for one client before it is closed as a slow consumer, 4000 (default: ${DEFAULT-VALUE}).")
     int maxOutboundBytes;
 
-    @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "20",
+    @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "" + TransportLimits.DEFAULT_RATE,
             description = "Requests per second per connection; more is error 429 (default: ${DEFAULT-VALUE}; 0 = no limit).")
     double rate;
 
@@ -78,15 +78,18 @@ public final class ParleyServer implements Callable<Integer> {
             description = "Open connections on the server; more are closed with 1013 (default: ${DEFAULT-VALUE}; 0 = no limit).")
     int maxConnections;
 
-    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--max-connections-per-address", paramLabel = "N",
+            defaultValue = "" + TransportLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
             description = "Open connections from one address; more are closed with 1013 (default: ${DEFAULT-VALUE} = no limit).")
     int maxConnectionsPerAddress;
 
-    @Option(names = "--ping-interval", paramLabel = "SECONDS", defaultValue = "15",
+    @Option(names = "--ping-interval", paramLabel = "SECONDS",
+            defaultValue = "" + TransportLimits.DEFAULT_PING_INTERVAL_SECONDS,
             description = "How often each client is pinged (default: ${DEFAULT-VALUE}; 0 = never).")
     double pingIntervalSeconds;
 
-    @Option(names = "--ping-timeout", paramLabel = "SECONDS", defaultValue = "15",
+    @Option(names = "--ping-timeout", paramLabel = "SECONDS",
+            defaultValue = "" + TransportLimits.DEFAULT_PONG_TIMEOUT_SECONDS,
             description = "How long a client has to answer a ping before it is dropped, 4001 (default: ${DEFAULT-VALUE}).")
     double pingTimeoutSeconds;
 

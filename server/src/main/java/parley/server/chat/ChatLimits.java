@@ -18,7 +18,8 @@ public record ChatLimits(int historySize, int resumeBuffer, int maxTextLength, i
     public static final int DEFAULT_RESUME_BUFFER = 500;
     public static final int DEFAULT_MAX_TEXT_LENGTH = 2000;
     public static final int DEFAULT_MAX_ROOMS_PER_USER = 50;
-    public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(120);
+    public static final int DEFAULT_GRACE_SECONDS = 120;
+    public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(DEFAULT_GRACE_SECONDS);
     public static final int DEFAULT_RECENT_WHISPERS = 100;
 
     public ChatLimits {

@@ -85,15 +85,12 @@ final class Room {
         if (since > lastMessageNumber) {
             return new History(history(), 0);
         }
+        // Buffered ids are consecutive, so the messages after "since" are the buffer's tail.
         long firstBuffered = lastMessageNumber - history.size() + 1;
         int missed = (int) Math.max(0, firstBuffered - since - 1);
-        List<ServerEvent.Message> later = new ArrayList<>();
-        for (ServerEvent.Message message : history) {
-            if (Long.parseLong(message.id()) > since) {
-                later.add(message);
-            }
-        }
-        return new History(later, missed);
+        List<ServerEvent.Message> all = List.copyOf(history);
+        int from = (int) Math.max(0, since - firstBuffered + 1);
+        return new History(all.subList(from, all.size()), missed);
     }
 
     /** Messages for a joiner, and how many were lost beyond the buffer. */

@@ -20,13 +20,15 @@ public record TransportLimits(int maxFrameBytes, int maxOutboundBytes, double ra
                               Duration pingInterval, Duration pongTimeout) {
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024;
     public static final int DEFAULT_MAX_OUTBOUND_BYTES = 256 * 1024;
-    public static final double DEFAULT_RATE = 20;
+    public static final int DEFAULT_RATE = 20;
     public static final int DEFAULT_BURST = 40;
     public static final int DEFAULT_MAX_REFUSED_IN_A_ROW = 100;
     public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 0;
-    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
-    public static final Duration DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(15);
+    public static final int DEFAULT_PING_INTERVAL_SECONDS = 15;
+    public static final int DEFAULT_PONG_TIMEOUT_SECONDS = 15;
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(DEFAULT_PING_INTERVAL_SECONDS);
+    public static final Duration DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(DEFAULT_PONG_TIMEOUT_SECONDS);
 
     public TransportLimits {
         if (maxFrameBytes < 256 || maxOutboundBytes < 1024 || ratePerSecond < 0 || burst < 1 || maxRefusedInARow < 0
