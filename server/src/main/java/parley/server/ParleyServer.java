@@ -4,8 +4,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import parley.protocol.EventCodec;
+import parley.server.chat.Chat;
 import parley.server.chat.ChatLimits;
+import parley.server.chat.ClusterChat;
+import parley.server.chat.ClusterStore;
 import parley.server.chat.LocalChat;
+import parley.server.cluster.ClusterOptions;
+import parley.server.cluster.RedisClusterStore;
 import parley.server.routing.ChatHandlers;
 import parley.server.transport.TransportLimits;
 import parley.server.transport.WebSocketServer;
@@ -25,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
         description = "Runs a Parley chat server at ws://HOST:PORT/chat.", sortOptions = false)
 public final class ParleyServer implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ParleyServer.class);
+    private static final EventCodec CODEC = new EventCodec();
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
             description = "Address to bind (default: ${DEFAULT-VALUE}, every interface; 127.0.0.1 for this machine only).")
@@ -93,6 +99,22 @@ public final class ParleyServer implements Callable<Integer> {
             description = "How long a client has to answer a ping before it is dropped, 4001 (default: ${DEFAULT-VALUE}).")
     double pingTimeoutSeconds;
 
+    @Option(names = "--redis", paramLabel = "URI", defaultValue = "${env:PARLEY_REDIS}",
+            description = "Join the cluster of every server using this Redis, e.g. redis://localhost:6379 (default: $PARLEY_REDIS; none = run alone).")
+    String redisUri;
+
+    @Option(names = "--node-lease", paramLabel = "SECONDS", defaultValue = "" + ClusterOptions.DEFAULT_LEASE_SECONDS,
+            description = "How long a stopped node's users keep their nicknames and seats in the cluster (default: ${DEFAULT-VALUE}).")
+    double nodeLeaseSeconds;
+
+    @Option(names = "--redis-timeout", paramLabel = "SECONDS", defaultValue = "" + ClusterOptions.DEFAULT_TIMEOUT_SECONDS,
+            description = "How long to wait for Redis before serving the users here alone (default: ${DEFAULT-VALUE}).")
+    double redisTimeoutSeconds;
+
+    @Option(names = "--cluster-queue", paramLabel = "N", defaultValue = "" + ClusterOptions.DEFAULT_MAX_QUEUED_EVENTS,
+            description = "Cluster events received and not yet handled before more are dropped (default: ${DEFAULT-VALUE}).")
+    int clusterQueue;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -103,14 +125,30 @@ public final class ParleyServer implements Callable<Integer> {
     /** Wires an in-memory chat to a WebSocket server and starts it; tests use this too. */
     public static WebSocketServer start(String host, int port, ChatLimits chatLimits, TransportLimits transportLimits)
             throws IOException {
+        return start(host, port, new LocalChat(CODEC, chatLimits, Clock.systemUTC()), transportLimits);
+    }
+
+    /** Wires a chat (alone or one node of a cluster) to a WebSocket server and starts it. */
+    public static WebSocketServer start(String host, int port, Chat chat, TransportLimits transportLimits)
+            throws IOException {
         // Tyrus and Grizzly log through java.util.logging: route it to SLF4J, once per process.
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
         }
-        var codec = new EventCodec();
-        var chat = new LocalChat(codec, chatLimits, Clock.systemUTC());
-        return WebSocketServer.start(host, port, chat, ChatHandlers.router(chat, codec), transportLimits);
+        return WebSocketServer.start(host, port, chat, ChatHandlers.router(chat, CODEC), transportLimits);
+    }
+
+    /**
+     * A cluster node's chat, started: connected to Redis, listening to the cluster, its first lease taken.
+     *
+     * @throws ClusterStore.Unavailable when Redis cannot be reached
+     */
+    public static ClusterChat clusterChat(ClusterOptions options, ChatLimits chatLimits) {
+        var store = new RedisClusterStore(options.redisUri(), options.timeout(), options.maxQueuedEvents());
+        var chat = new ClusterChat(CODEC, chatLimits, Clock.systemUTC(), store, options.lease());
+        chat.start();
+        return chat;
     }
 
     private static Duration seconds(double seconds) {
@@ -124,6 +162,7 @@ public final class ParleyServer implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         ChatLimits chatLimits;
         TransportLimits transportLimits;
+        ClusterOptions clusterOptions = null;
         try {
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("--port must be 0-65535");
@@ -132,15 +171,32 @@ public final class ParleyServer implements Callable<Integer> {
                     Duration.ofSeconds(graceSeconds), ChatLimits.DEFAULT_RECENT_WHISPERS);
             transportLimits = new TransportLimits(maxFrameBytes, maxOutboundBytes, rate, burst, maxRefused,
                     maxConnections, maxConnectionsPerAddress, seconds(pingIntervalSeconds), seconds(pingTimeoutSeconds));
+            if (redisUri != null && !redisUri.isBlank()) {
+                clusterOptions = new ClusterOptions(redisUri.strip(), seconds(nodeLeaseSeconds),
+                        seconds(redisTimeoutSeconds), clusterQueue);
+            }
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("parley-server: " + e.getMessage()
                     + " (see --help: sizes and counts are >= 0, --max-frame >= 256, --max-outbound >= 1024,"
-                    + " --resume-buffer >= --history, --ping-timeout > 0 when pinging)");
+                    + " --resume-buffer >= --history, --ping-timeout > 0 when pinging, --node-lease >= 1,"
+                    + " --redis-timeout > 0, --cluster-queue >= 1, --redis redis://HOST:PORT)");
             return 2;
+        }
+        Chat chat;
+        if (clusterOptions == null) {
+            chat = new LocalChat(CODEC, chatLimits, Clock.systemUTC());
+        } else {
+            try {
+                chat = clusterChat(clusterOptions, chatLimits);
+            } catch (ClusterStore.Unavailable e) {
+                spec.commandLine().getErr().println("parley-server: " + e.getMessage());
+                return 1;
+            }
+            log.info("Cluster node {} on Redis {}", chat.health().get("node"), clusterOptions.redisUri());
         }
         WebSocketServer server;
         try {
-            server = start(host, port, chatLimits, transportLimits);
+            server = start(host, port, chat, transportLimits);
         } catch (BindException e) {
             spec.commandLine().getErr().println("parley-server: cannot listen on " + host + ":" + port + ": "
                     + (e.getMessage() == null ? "address in use" : e.getMessage().toLowerCase()));
@@ -154,6 +210,9 @@ public final class ParleyServer implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Stopping: closing connections with 1001 (going away)");
             server.stop();
+            if (chat instanceof ClusterChat node) {
+                node.close();
+            }
             stopped.countDown();
         }, "parley-shutdown"));
         stopped.await();

@@ -50,6 +50,11 @@ public final class WireClient implements AutoCloseable {
         return new WireClient(URI.create("ws://localhost:" + port + "/chat"));
     }
 
+    /** Connects with {@code ?resume=TOKEN}. */
+    public static WireClient resume(int port, String token) throws Exception {
+        return new WireClient(URI.create("ws://localhost:" + port + "/chat?resume=" + token));
+    }
+
     /** Connects, waits for the welcome and claims a nickname. */
     public static WireClient connectAs(int port, String nick) throws Exception {
         WireClient client = connect(port);

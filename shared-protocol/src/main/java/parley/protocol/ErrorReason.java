@@ -32,7 +32,9 @@ public enum ErrorReason {
     /** More requests than the connection's rate allows; {@code retryAfterMs} says when to try again. */
     RATE_LIMITED(429),
     /** The user is in as many rooms as the server allows. */
-    TOO_MANY_ROOMS(429);
+    TOO_MANY_ROOMS(429),
+    /** A server of a cluster cannot reach the others just now and cannot do this alone; try again soon. */
+    CLUSTER_UNAVAILABLE(503);
 
     private final int code;
 

@@ -21,7 +21,8 @@ import java.util.List;
         @JsonbSubtype(alias = "presence", type = ServerEvent.Presence.class),
         @JsonbSubtype(alias = "message", type = ServerEvent.Message.class),
         @JsonbSubtype(alias = "whisper", type = ServerEvent.WhisperMessage.class),
-        @JsonbSubtype(alias = "room_list", type = ServerEvent.RoomList.class)})
+        @JsonbSubtype(alias = "room_list", type = ServerEvent.RoomList.class),
+        @JsonbSubtype(alias = "missed", type = ServerEvent.Missed.class)})
 public sealed interface ServerEvent {
 
     /** Protocol version spoken by this codec, announced in {@link Welcome}. */
@@ -83,6 +84,12 @@ public sealed interface ServerEvent {
 
     /** A private message, to its recipient and echoed to its sender only. */
     record WhisperMessage(String id, String from, String to, String text, long ts) implements ServerEvent { }
+
+    /**
+     * To the members of a room: {@code count} messages of the room cannot reach them and will not arrive (in a
+     * cluster, when nodes could not reach each other). The next message ids of the room skip past them.
+     */
+    record Missed(String room, int count) implements ServerEvent { }
 
     /** The rooms that have members, sorted by name. */
     record RoomList(List<RoomInfo> rooms) implements ServerEvent { }

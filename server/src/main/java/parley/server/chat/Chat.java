@@ -3,6 +3,7 @@ package parley.server.chat;
 import parley.protocol.ServerEvent;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The chat: who is connected under which nickname, who is in which room, and delivery of room messages and
@@ -46,4 +47,7 @@ public interface Chat {
 
     /** The rooms that have members, sorted by name. */
     List<ServerEvent.RoomInfo> rooms();
+
+    /** A few facts for operators (the server's {@code /health} page): mode, users connected here, rooms. */
+    Map<String, Object> health();
 }

@@ -1,7 +1,6 @@
 package parley.server.chat;
 
 import parley.protocol.CloseCodes;
-import parley.protocol.ErrorReason;
 import parley.protocol.EventCodec;
 import parley.protocol.ServerEvent;
 
@@ -12,6 +11,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -158,9 +158,9 @@ public final class LocalChat implements Chat {
     @Override
     public Outcome rename(ChatUser user, String requestedNick) {
         String nick = Names.normalize(requestedNick);
-        String problem = Names.problemWith(nick, Names.MAX_NICK_LENGTH, "a nickname");
-        if (problem != null) {
-            return Outcome.refused(ErrorReason.INVALID_NICK, problem);
+        Outcome invalidNick = ChatRules.checkNick(nick);
+        if (invalidNick != null) {
+            return invalidNick;
         }
         EncodedEvent event;
         Set<Peer> audience = new LinkedHashSet<>();
@@ -169,16 +169,12 @@ public final class LocalChat implements Chat {
             if (old.equals(nick) || user.isGone()) {
                 return Outcome.done();
             }
-            if (Names.isReservedNick(nick)) {
-                return Outcome.refused(ErrorReason.NICK_RESERVED,
-                        "nicknames starting with '" + Names.GUEST_PREFIX + "' are given out by the server");
-            }
             String oldKey = Names.key(old);
             String newKey = Names.key(nick);
             if (!newKey.equals(oldKey)) {
                 ChatUser holder = usersByNickKey.putIfAbsent(newKey, user);
                 if (holder != null) {
-                    return Outcome.refused(ErrorReason.NICK_TAKEN, "the nickname " + nick + " is taken");
+                    return ChatRules.nickTaken(nick);
                 }
                 usersByNickKey.remove(oldKey, user);
             }
@@ -198,15 +194,15 @@ public final class LocalChat implements Chat {
     @Override
     public Outcome join(ChatUser user, String requestedRoom, String since) {
         String name = Names.normalize(requestedRoom);
-        Outcome invalidName = checkRoomName(name);
+        Outcome invalidName = ChatRules.checkRoomName(name);
         if (invalidName != null) {
             return invalidName;
         }
         long sinceNumber = -1;
         if (since != null) {
-            sinceNumber = parseMessageNumber(since);
+            sinceNumber = ChatRules.parseMessageNumber(since);
             if (sinceNumber < 0) {
-                return Outcome.refused(ErrorReason.BAD_FIELD, "\"since\" must be the id of a room message");
+                return ChatRules.badSince();
             }
         }
         String key = Names.key(name);
@@ -223,8 +219,7 @@ public final class LocalChat implements Chat {
                     }
                     boolean newcomer = !room.members().contains(user);
                     if (newcomer && limits.maxRoomsPerUser() > 0 && user.rooms().size() >= limits.maxRoomsPerUser()) {
-                        return Outcome.refused(ErrorReason.TOO_MANY_ROOMS,
-                                "you are in " + limits.maxRoomsPerUser() + " rooms, the most allowed; leave one first");
+                        return ChatRules.tooManyRooms(limits);
                     }
                     room.members().add(user);
                     room.rejoined(user);
@@ -245,18 +240,18 @@ public final class LocalChat implements Chat {
     @Override
     public Outcome leave(ChatUser user, String requestedRoom) {
         String name = Names.normalize(requestedRoom);
-        Outcome invalidName = checkRoomName(name);
+        Outcome invalidName = ChatRules.checkRoomName(name);
         if (invalidName != null) {
             return invalidName;
         }
         synchronized (user) {
             Room room = roomsByKey.get(Names.key(name));
             if (room == null) {
-                return noSuchRoom(name);
+                return ChatRules.noSuchRoom(name);
             }
             synchronized (room) {
                 if (!room.members().contains(user)) {
-                    return notInRoom(room.name());
+                    return ChatRules.notInRoom(room.name());
                 }
                 removeMember(room, user);
                 user.peer().send(codec.encode(new ServerEvent.Left(room.name())));
@@ -268,21 +263,21 @@ public final class LocalChat implements Chat {
     @Override
     public Outcome say(ChatUser user, String requestedRoom, String text) {
         String name = Names.normalize(requestedRoom);
-        Outcome invalidName = checkRoomName(name);
+        Outcome invalidName = ChatRules.checkRoomName(name);
         if (invalidName != null) {
             return invalidName;
         }
-        Outcome textRefusal = checkText(text);
+        Outcome textRefusal = ChatRules.checkText(text, limits);
         if (textRefusal != null) {
             return textRefusal;
         }
         Room room = roomsByKey.get(Names.key(name));
         if (room == null) {
-            return noSuchRoom(name);
+            return ChatRules.noSuchRoom(name);
         }
         synchronized (room) {
             if (!room.members().contains(user)) {
-                return room.isClosed() ? noSuchRoom(name) : notInRoom(room.name());
+                return room.isClosed() ? ChatRules.noSuchRoom(name) : ChatRules.notInRoom(room.name());
             }
             ServerEvent.Message message = room.store(user.nick(), text, clock.millis());
             // Encoded once; every member gets the same event. Dropped members' peers discard it: they
@@ -299,13 +294,13 @@ public final class LocalChat implements Chat {
 
     @Override
     public Outcome whisper(ChatUser user, String to, String text) {
-        Outcome textRefusal = checkText(text);
+        Outcome textRefusal = ChatRules.checkText(text, limits);
         if (textRefusal != null) {
             return textRefusal;
         }
         ChatUser recipient = usersByNickKey.get(Names.key(Names.normalize(to)));
         if (recipient == null) {
-            return Outcome.refused(ErrorReason.NO_SUCH_USER, "no user named " + to);
+            return ChatRules.noSuchUser(to);
         }
         String id = "w" + whisperNumbers.incrementAndGet();
         long now = clock.millis();
@@ -324,6 +319,11 @@ public final class LocalChat implements Chat {
     }
 
     @Override
+    public Map<String, Object> health() {
+        return Map.of("mode", "single", "users", usersByNickKey.size(), "rooms", roomsByKey.size());
+    }
+
+    @Override
     public List<ServerEvent.RoomInfo> rooms() {
         List<ServerEvent.RoomInfo> rooms = new ArrayList<>();
         for (Room room : roomsByKey.values()) {
@@ -335,20 +335,6 @@ public final class LocalChat implements Chat {
         }
         rooms.sort(Comparator.comparing(ServerEvent.RoomInfo::name, String.CASE_INSENSITIVE_ORDER));
         return rooms;
-    }
-
-    private static Outcome checkRoomName(String normalizedName) {
-        String problem = Names.problemWith(normalizedName, Names.MAX_ROOM_LENGTH, "a room name");
-        return problem == null ? null : Outcome.refused(ErrorReason.INVALID_ROOM, problem);
-    }
-
-    private Outcome checkText(String text) {
-        if (Names.length(text) > limits.maxTextLength()) {
-            return Outcome.refused(ErrorReason.TEXT_TOO_LONG,
-                    "message text must be at most " + limits.maxTextLength() + " characters");
-        }
-        String problem = Names.problemWithText(text);
-        return problem == null ? null : Outcome.refused(ErrorReason.INVALID_TEXT, problem);
     }
 
     /** Call holding the user's and the room's monitors. */
@@ -369,21 +355,5 @@ public final class LocalChat implements Chat {
                 member.peer().send(frame);
             }
         }
-    }
-
-    /** The number in a room message id, or -1 when it is not one. */
-    private static long parseMessageNumber(String id) {
-        if (id.isEmpty() || id.length() > 18 || !id.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return -1;
-        }
-        return Long.parseLong(id);
-    }
-
-    private static Outcome noSuchRoom(String name) {
-        return Outcome.refused(ErrorReason.NO_SUCH_ROOM, "no room named " + name);
-    }
-
-    private static Outcome notInRoom(String name) {
-        return Outcome.refused(ErrorReason.NOT_IN_ROOM, "you are not in " + name);
     }
 }

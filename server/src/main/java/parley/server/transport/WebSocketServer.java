@@ -61,6 +61,7 @@ public final class WebSocketServer {
         listener.registerAddOn(new WebSocketAddOn(container, "/"));
         listener.registerAddOn(FrameLimitFilter.addOn(limits.maxFrameBytes()));
         http.addListener(listener);
+        http.getServerConfiguration().addHttpHandler(new HealthPage(chat), "/health");
         try {
             container.addEndpoint(ServerEndpointConfig.Builder.create(ChatEndpoint.class, PATH)
                     .configurator(new ChatConfigurator(chat, router, limits, peers))

@@ -1,0 +1,34 @@
+package parley.server.chat;
+
+import java.util.List;
+
+/** What one node of a cluster tells all the others (and itself) over the store's event bus. */
+public sealed interface ClusterEvent {
+
+    /** The node that sent the event. */
+    String origin();
+
+    /** A stored room message; {@code json} is the encoded {@code message} event. */
+    record RoomMessage(String origin, String roomKey, long id, String json) implements ClusterEvent {
+    }
+
+    /** An event for every member of a room on other nodes (presence). */
+    record RoomEvent(String origin, String roomKey, String json) implements ClusterEvent {
+    }
+
+    /** A nickname change, for every member of these rooms on other nodes, once each. */
+    record NickChange(String origin, List<String> roomKeys, String json) implements ClusterEvent {
+    }
+
+    /** A whisper for whoever holds this nickname on their node. */
+    record Whisper(String origin, String nickKey, String json) implements ClusterEvent {
+    }
+
+    /** A user resumed on the origin node: the node that held them lets them go, silently. */
+    record Takeover(String origin, String owner) implements ClusterEvent {
+    }
+
+    /** Messages of a room said on the origin node while it was cut off: other nodes' members missed them. */
+    record Gap(String origin, String roomKey, int count) implements ClusterEvent {
+    }
+}

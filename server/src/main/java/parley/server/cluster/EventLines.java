@@ -1,0 +1,54 @@
+package parley.server.cluster;
+
+import parley.server.chat.ClusterEvent;
+
+import java.util.List;
+
+/**
+ * Cluster events on the Redis channel: a letter for the kind, then one field per line, the encoded server event
+ * last. Keys and node ids hold no line breaks, and JSON escapes its own.
+ */
+final class EventLines {
+    private EventLines() {
+    }
+
+    static String encode(ClusterEvent event) {
+        if (event instanceof ClusterEvent.RoomMessage m) {
+            return lines("M", m.origin(), m.roomKey(), Long.toString(m.id()), m.json());
+        } else if (event instanceof ClusterEvent.RoomEvent e) {
+            return lines("R", e.origin(), e.roomKey(), e.json());
+        } else if (event instanceof ClusterEvent.NickChange n) {
+            return lines("N", n.origin(), String.join("\t", n.roomKeys()), n.json());
+        } else if (event instanceof ClusterEvent.Whisper w) {
+            return lines("W", w.origin(), w.nickKey(), w.json());
+        } else if (event instanceof ClusterEvent.Takeover t) {
+            return lines("T", t.origin(), t.owner());
+        } else if (event instanceof ClusterEvent.Gap g) {
+            return lines("G", g.origin(), g.roomKey(), Integer.toString(g.count()));
+        }
+        throw new IllegalArgumentException("unknown cluster event " + event);
+    }
+
+    /** The event, or null when the text is not one. */
+    static ClusterEvent decode(String text) {
+        try {
+            String kind = text.substring(0, text.indexOf('\n'));
+            String[] f = text.substring(kind.length() + 1).split("\n", kind.equals("M") ? 4 : 3);
+            return switch (kind) {
+                case "M" -> new ClusterEvent.RoomMessage(f[0], f[1], Long.parseLong(f[2]), f[3]);
+                case "R" -> new ClusterEvent.RoomEvent(f[0], f[1], f[2]);
+                case "N" -> new ClusterEvent.NickChange(f[0], f[1].isEmpty() ? List.of() : List.of(f[1].split("\t")), f[2]);
+                case "W" -> new ClusterEvent.Whisper(f[0], f[1], f[2]);
+                case "T" -> new ClusterEvent.Takeover(f[0], f[1]);
+                case "G" -> new ClusterEvent.Gap(f[0], f[1], Integer.parseInt(f[2]));
+                default -> null;
+            };
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String lines(String... fields) {
+        return String.join("\n", fields);
+    }
+}
