@@ -229,10 +229,10 @@ class ClusterIntegrationTest {
         assertThat(carol.await(ServerEvent.RoomList.class).rooms()).containsExactly(new ServerEvent.RoomInfo("Lobby", 2));
 
         bob.send("{\"type\":\"nick\",\"nick\":\"robert\"}");
-        var renamed = alice.await(ServerEvent.NickChanged.class);
+        var renamed = alice.await(ServerEvent.NickChanged.class, change -> change.old().equals("bob"));
         assertThat(renamed.newNick()).isEqualTo("robert");
         carol.sync();
-        assertThat(carol.received(ServerEvent.NickChanged.class)).isEmpty();
+        assertThat(carol.received(ServerEvent.NickChanged.class)).noneMatch(change -> change.old().equals("bob"));
 
         bob.send("{\"type\":\"leave\",\"room\":\"lobby\"}");
         assertThat(alice.await(Presence.class, p -> p.nick().equals("robert")).event()).isEqualTo("leave");

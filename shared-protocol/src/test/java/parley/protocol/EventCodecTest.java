@@ -67,7 +67,8 @@ class EventCodecTest {
                 Arguments.of(new ServerEvent.WhisperMessage("w1", "alice", "bob", "psst", 1732400000000L),
                         "{\"type\":\"whisper\",\"from\":\"alice\",\"id\":\"w1\",\"text\":\"psst\",\"to\":\"bob\",\"ts\":1732400000000}"),
                 Arguments.of(new ServerEvent.RoomList(List.of(new ServerEvent.RoomInfo("lobby", 2))),
-                        "{\"type\":\"room_list\",\"rooms\":[{\"members\":2,\"name\":\"lobby\"}]}"));
+                        "{\"type\":\"room_list\",\"rooms\":[{\"members\":2,\"name\":\"lobby\"}]}"),
+                Arguments.of(new ServerEvent.Missed("lobby", 3), "{\"type\":\"missed\",\"count\":3,\"room\":\"lobby\"}"));
     }
 
     @ParameterizedTest

@@ -269,7 +269,7 @@ public final class RedisClusterStore implements ClusterStore {
         eventThread.shutdownNow();
         try {
             redis.del(key("node:", nodeId));
-        } catch (RedisException e) {
+        } catch (RuntimeException e) {
             // Gone anyway when its lease runs out.
         }
         abandon();
