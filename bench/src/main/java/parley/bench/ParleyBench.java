@@ -33,6 +33,10 @@ public final class ParleyBench implements Callable<Integer> {
     @Option(names = "--url", defaultValue = "ws://127.0.0.1:8025/chat", description = "Server URL (default: ${DEFAULT-VALUE}).")
     URI url;
 
+    @Option(names = "--listen-url", description = "In fanout: where the members that only listen connect (default: --url)."
+            + " Another node of a cluster measures delivery across nodes.")
+    URI listenUrl;
+
     @Option(names = "--scenario", required = true, description = "fanout | whispers | idle | storm")
     String scenario;
 
@@ -230,7 +234,8 @@ public final class ParleyBench implements Callable<Integer> {
         List<CompletableFuture<BenchClient>> inFlight = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             long begun = System.nanoTime();
-            inFlight.add(BenchClient.open(http, url, "b" + run + "-" + i, roomOf.apply(i), receiver)
+            URI target = listenUrl != null && i >= senders ? listenUrl : url;
+            inFlight.add(BenchClient.open(http, target, "b" + run + "-" + i, roomOf.apply(i), receiver)
                     .whenComplete((client, failure) -> {
                         synchronized (timeToJoined) {
                             timeToJoined.recordValue((System.nanoTime() - begun) / 1000);

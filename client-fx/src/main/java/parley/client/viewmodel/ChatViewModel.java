@@ -305,6 +305,10 @@ public final class ChatViewModel {
             onMessage(message);
         } else if (event instanceof ServerEvent.WhisperMessage whisper) {
             onWhisper(whisper);
+        } else if (event instanceof ServerEvent.Missed missed) {
+            if (membersByRoom.containsKey(missed.room())) {
+                noteMissed(missed.room(), missed.count());
+            }
         } else if (event instanceof ServerEvent.RoomList list) {
             serverRooms.setAll(list.rooms());
         } else if (event instanceof ServerEvent.Ok ok) {
@@ -381,10 +385,7 @@ public final class ChatViewModel {
     private void onJoined(ServerEvent.Joined joined) {
         String room = joined.room();
         membersByRoom.put(room, new ArrayList<>(joined.members()));
-        if (joined.missed() > 0) {
-            addLine(room, LogLine.Kind.SYSTEM, null, joined.missed() == 1 ? "1 message missed"
-                    : joined.missed() + " messages missed");
-        }
+        noteMissed(room, joined.missed());
         for (ServerEvent.Message message : joined.history()) {
             onMessage(message);
         }
@@ -408,6 +409,12 @@ public final class ChatViewModel {
         }
         addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null, "You left " + room);
         refreshServerRooms();
+    }
+
+    private void noteMissed(String room, int count) {
+        if (count > 0) {
+            addLine(room, LogLine.Kind.SYSTEM, null, count == 1 ? "1 message missed" : count + " messages missed");
+        }
     }
 
     private void onPresence(ServerEvent.Presence presence) {

@@ -414,6 +414,17 @@ class ChatViewModelTest {
     }
 
     @Test
+    void messagesThatCannotArriveShowAsAMarkerInTheirRoomsLog() {
+        connectAndWelcome("ann");
+        join("lobby", "ann");
+
+        connection.serverSends(new ServerEvent.Missed("lobby", 2));
+        connection.serverSends(new ServerEvent.Missed("elsewhere", 5));
+
+        assertThat(texts()).contains("2 messages missed").doesNotContain("5 messages missed");
+    }
+
+    @Test
     void aNewSessionAfterReconnectingClaimsTheNickAndRejoinsAndSaysSo() {
         model.nicknameProperty().set("ann");
         connectAndWelcome("ann");
