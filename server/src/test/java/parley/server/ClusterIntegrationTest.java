@@ -304,6 +304,9 @@ class ClusterIntegrationTest {
         }
         assertThat(bob.received(Message.class)).extracting(Message::text).containsExactly("before", "after");
         assertThat(ann.received(Message.class)).extracting(Message::text).containsExactly("before", "while cut off", "after");
+        assertThat(bob.received(ServerEvent.Missed.class)).containsExactly(new ServerEvent.Missed("lobby", 1));
+        assertThat(alice.received(ServerEvent.Missed.class)).isEmpty();
+        assertThat(ann.received(ServerEvent.Missed.class)).isEmpty();
     }
 
     @Test

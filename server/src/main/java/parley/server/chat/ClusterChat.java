@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (this one too) over the event bus, so each node shows a room's messages in one order: the store's.
  *
  * <p>When the store is out of reach, the node keeps serving its own users: room messages said here are shown here
- * at once under the next ids, and are reported to the other nodes as missed once the store is back; renames and
+ * at once under the next ids, which the cluster skips once the store is back, so other nodes' members get a
+ * {@code missed} event for them; renames and
  * whispers to users elsewhere are refused with {@link ErrorReason#CLUSTER_UNAVAILABLE}. Lock order: user, then room.
  */
 public final class ClusterChat implements Chat, AutoCloseable {
@@ -600,7 +601,6 @@ public final class ClusterChat implements Chat, AutoCloseable {
     /** The store is out of reach: the message is shown here at once, under this node's next id for the room. */
     private Outcome sayUnshared(ClusterRoom room, ChatUser user, String text) {
         long id = ++room.lastShownId;
-        room.unsharedMessages++;
         var message = new ServerEvent.Message(Long.toString(id), room.name, user.nick(), text, clock.millis());
         room.sendToListening(new EncodedEvent(codec.encode(message)), null);
         return Outcome.stored(message.id());
@@ -816,13 +816,6 @@ public final class ClusterChat implements Chat, AutoCloseable {
                     }
                     previous.close(CloseCodes.REPLACED, "resumed on another server");
                 }
-            } else if (event instanceof ClusterEvent.Gap gap) {
-                ClusterRoom room = roomsByKey.get(gap.roomKey());
-                if (room != null) {
-                    synchronized (room) {
-                        room.sendToListening(new EncodedEvent(codec.encode(new ServerEvent.Missed(room.name, gap.count()))), null);
-                    }
-                }
             }
         } catch (RuntimeException e) {
             log.error("A cluster event could not be handled: {}", event, e);
@@ -913,13 +906,11 @@ public final class ClusterChat implements Chat, AutoCloseable {
                 if (!room.isSynced()) {
                     continue;
                 }
+                // Ids given here while cut off are skipped by the cluster from now on: the other nodes find no
+                // message under them and tell their members how many they missed.
                 long before = store.raiseLastId(room.key, room.lastShownId);
                 catchUp(room, before);
                 room.lastClusterId = Math.max(room.lastClusterId, room.lastShownId);
-                if (room.unsharedMessages > 0) {
-                    store.publish(new ClusterEvent.Gap(node, room.key, room.unsharedMessages));
-                    room.unsharedMessages = 0;
-                }
             }
         }
     }

@@ -27,8 +27,4 @@ public sealed interface ClusterEvent {
     /** A user resumed on the origin node: the node that held them lets them go, silently. */
     record Takeover(String origin, String owner) implements ClusterEvent {
     }
-
-    /** Messages of a room said on the origin node while it was cut off: other nodes' members missed them. */
-    record Gap(String origin, String roomKey, int count) implements ClusterEvent {
-    }
 }

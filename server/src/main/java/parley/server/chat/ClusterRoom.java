@@ -20,8 +20,6 @@ final class ClusterRoom {
     long lastClusterId = -1;
     /** The last id shown to members: cluster ids, and ids given here while the store was out of reach. */
     long lastShownId;
-    /** Messages said here while the store was out of reach, not yet reported to the other nodes. */
-    int unsharedMessages;
     /** Messages that arrived ahead of their turn; a null value is a message that can no longer be had. */
     final TreeMap<Long, EncodedEvent> waiting = new TreeMap<>();
     boolean closed;

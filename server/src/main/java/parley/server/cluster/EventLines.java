@@ -23,8 +23,6 @@ final class EventLines {
             return lines("W", w.origin(), w.nickKey(), w.json());
         } else if (event instanceof ClusterEvent.Takeover t) {
             return lines("T", t.origin(), t.owner());
-        } else if (event instanceof ClusterEvent.Gap g) {
-            return lines("G", g.origin(), g.roomKey(), Integer.toString(g.count()));
         }
         throw new IllegalArgumentException("unknown cluster event " + event);
     }
@@ -40,7 +38,6 @@ final class EventLines {
                 case "N" -> new ClusterEvent.NickChange(f[0], f[1].isEmpty() ? List.of() : List.of(f[1].split("\t")), f[2]);
                 case "W" -> new ClusterEvent.Whisper(f[0], f[1], f[2]);
                 case "T" -> new ClusterEvent.Takeover(f[0], f[1]);
-                case "G" -> new ClusterEvent.Gap(f[0], f[1], Integer.parseInt(f[2]));
                 default -> null;
             };
         } catch (RuntimeException e) {
