@@ -4,6 +4,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import parley.protocol.EventCodec;
+import parley.server.access.Access;
+import parley.server.access.LoginThrottle;
+import parley.server.access.OriginPolicy;
+import parley.server.access.Password;
 import parley.server.chat.Chat;
 import parley.server.chat.ChatLimits;
 import parley.server.chat.ClusterChat;
@@ -12,6 +16,7 @@ import parley.server.chat.LocalChat;
 import parley.server.cluster.ClusterOptions;
 import parley.server.cluster.RedisClusterStore;
 import parley.server.routing.ChatHandlers;
+import parley.server.transport.TlsSettings;
 import parley.server.transport.TransportLimits;
 import parley.server.transport.WebSocketServer;
 import picocli.CommandLine;
@@ -20,6 +25,10 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -115,6 +124,56 @@ public final class ParleyServer implements Callable<Integer> {
             description = "Cluster events received and not yet handled before more are dropped (default: ${DEFAULT-VALUE}).")
     int clusterQueue;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Speak TLS (wss://) with this PEM certificate chain, server certificate first; needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-key-password", paramLabel = "PASSWORD", defaultValue = "${env:PARLEY_TLS_KEY_PASSWORD}",
+            description = "Password of an encrypted --tls-key (default: $PARLEY_TLS_KEY_PASSWORD, which other users cannot read).")
+    String tlsKeyPassword;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE",
+            description = "Speak TLS (wss://) with the key and certificate chain in this PKCS#12 file.")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-keystore-password", paramLabel = "PASSWORD", defaultValue = "${env:PARLEY_TLS_KEYSTORE_PASSWORD}",
+            description = "Password of --tls-keystore (default: $PARLEY_TLS_KEYSTORE_PASSWORD).")
+    String tlsKeystorePassword;
+
+    @Option(names = "--tls-client-ca", paramLabel = "FILE",
+            description = "Ask clients for a certificate signed by a CA in this PEM file (see --tls-client-auth).")
+    Path tlsClientCa;
+
+    @Option(names = "--tls-client-auth", paramLabel = "want|need", defaultValue = "need",
+            description = "With --tls-client-ca: need = no certificate, no connection; want = ask, but let clients without one in (default: ${DEFAULT-VALUE}).")
+    String tlsClientAuth;
+
+    @Option(names = "--allowed-origin", paramLabel = "ORIGIN",
+            description = "A web page origin whose browsers may connect, e.g. https://chat.example.org; repeatable; * = any (default: none, browsers are refused with 403).")
+    List<String> allowedOrigins = new ArrayList<>();
+
+    @Option(names = "--require-origin", description = "Refuse clients that send no Origin header too (desktop clients send none).")
+    boolean requireOrigin;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "Clients must give the password on this file's first line (default: $PARLEY_PASSWORD when set; else none).")
+    Path passwordFile;
+
+    @Option(names = "--auth-timeout", paramLabel = "SECONDS", defaultValue = "" + Access.DEFAULT_AUTH_TIMEOUT_SECONDS,
+            description = "How long a client has to give the password, else close 4003 (default: ${DEFAULT-VALUE}).")
+    double authTimeoutSeconds;
+
+    @Option(names = "--max-failed-logins", paramLabel = "N", defaultValue = "" + Access.DEFAULT_MAX_FAILED_LOGINS,
+            description = "Wrong passwords from one address within --failed-login-window before it must wait, close 4502 (default: ${DEFAULT-VALUE}).")
+    int maxFailedLogins;
+
+    @Option(names = "--failed-login-window", paramLabel = "SECONDS", defaultValue = "" + Access.DEFAULT_FAILED_LOGIN_WINDOW_SECONDS,
+            description = "The window of --max-failed-logins (default: ${DEFAULT-VALUE}).")
+    double failedLoginWindowSeconds;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -131,12 +190,18 @@ public final class ParleyServer implements Callable<Integer> {
     /** Wires a chat (alone or one node of a cluster) to a WebSocket server and starts it. */
     public static WebSocketServer start(String host, int port, Chat chat, TransportLimits transportLimits)
             throws IOException {
+        return start(host, port, chat, transportLimits, Access.open(), null);
+    }
+
+    /** Wires a chat to a WebSocket server with access rules, over TLS when {@code tls} is not null, and starts it. */
+    public static WebSocketServer start(String host, int port, Chat chat, TransportLimits transportLimits,
+                                        Access access, TlsSettings tls) throws IOException {
         // Tyrus and Grizzly log through java.util.logging: route it to SLF4J, once per process.
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
         }
-        return WebSocketServer.start(host, port, chat, ChatHandlers.router(chat, CODEC), transportLimits);
+        return WebSocketServer.start(host, port, chat, ChatHandlers.router(chat, CODEC), transportLimits, access, tls);
     }
 
     /**
@@ -151,6 +216,50 @@ public final class ParleyServer implements Callable<Integer> {
         return chat;
     }
 
+    private Access access() throws IOException {
+        Password password = null;
+        if (passwordFile != null) {
+            password = Password.fromFile(passwordFile);
+        } else if (System.getenv("PARLEY_PASSWORD") != null && !System.getenv("PARLEY_PASSWORD").isEmpty()) {
+            password = Password.of(System.getenv("PARLEY_PASSWORD"));
+        }
+        var throttle = new LoginThrottle(maxFailedLogins, seconds(failedLoginWindowSeconds), Access.MAX_TRACKED_ADDRESSES,
+                System::nanoTime);
+        if (authTimeoutSeconds <= 0) {
+            throw new IllegalArgumentException("--auth-timeout must be > 0");
+        }
+        return new Access(password, throttle, seconds(authTimeoutSeconds),
+                new OriginPolicy(Set.copyOf(allowedOrigins), requireOrigin));
+    }
+
+    private TlsSettings tls() throws TlsSettings.SetupException {
+        TlsSettings.ClientAuth clientAuth = switch (tlsClientAuth.toLowerCase(java.util.Locale.ROOT)) {
+            case "want" -> TlsSettings.ClientAuth.WANT;
+            case "need" -> TlsSettings.ClientAuth.NEED;
+            default -> throw new IllegalArgumentException("--tls-client-auth must be want or need");
+        };
+        if (tlsCert != null && tlsKeystore != null) {
+            throw new IllegalArgumentException("give --tls-cert and --tls-key, or --tls-keystore, not both");
+        }
+        if (tlsCert != null || tlsKey != null) {
+            if (tlsCert == null || tlsKey == null) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+            }
+            return TlsSettings.fromPem(tlsCert, tlsKey, chars(tlsKeyPassword), tlsClientCa, clientAuth);
+        }
+        if (tlsKeystore != null) {
+            return TlsSettings.fromPkcs12(tlsKeystore, chars(tlsKeystorePassword), tlsClientCa, clientAuth);
+        }
+        if (tlsClientCa != null) {
+            throw new IllegalArgumentException("--tls-client-ca needs TLS: --tls-cert and --tls-key, or --tls-keystore");
+        }
+        return null;
+    }
+
+    private static char[] chars(String password) {
+        return password == null ? new char[0] : password.toCharArray();
+    }
+
     private static Duration seconds(double seconds) {
         if (seconds < 0 || Double.isNaN(seconds)) {
             throw new IllegalArgumentException("durations must be >= 0 seconds");
@@ -163,6 +272,8 @@ public final class ParleyServer implements Callable<Integer> {
         ChatLimits chatLimits;
         TransportLimits transportLimits;
         ClusterOptions clusterOptions = null;
+        Access access;
+        TlsSettings tls;
         try {
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("--port must be 0-65535");
@@ -171,10 +282,18 @@ public final class ParleyServer implements Callable<Integer> {
                     Duration.ofSeconds(graceSeconds), ChatLimits.DEFAULT_RECENT_WHISPERS);
             transportLimits = new TransportLimits(maxFrameBytes, maxOutboundBytes, rate, burst, maxRefused,
                     maxConnections, maxConnectionsPerAddress, seconds(pingIntervalSeconds), seconds(pingTimeoutSeconds));
+            access = access();
+            tls = tls();
             if (redisUri != null && !redisUri.isBlank()) {
                 clusterOptions = new ClusterOptions(redisUri.strip(), seconds(nodeLeaseSeconds),
                         seconds(redisTimeoutSeconds), clusterQueue);
             }
+        } catch (TlsSettings.SetupException e) {
+            spec.commandLine().getErr().println("parley-server: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("parley-server: cannot read the password file: " + e);
+            return 2;
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("parley-server: " + e.getMessage()
                     + " (see --help: sizes and counts are >= 0, --max-frame >= 256, --max-outbound >= 1024,"
@@ -196,15 +315,16 @@ public final class ParleyServer implements Callable<Integer> {
         }
         WebSocketServer server;
         try {
-            server = start(host, port, chat, transportLimits);
+            server = start(host, port, chat, transportLimits, access, tls);
         } catch (BindException e) {
             spec.commandLine().getErr().println("parley-server: cannot listen on " + host + ":" + port + ": "
                     + (e.getMessage() == null ? "address in use" : e.getMessage().toLowerCase()));
             return 1;
         }
         String shownHost = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
-        log.info("Parley listening on {}:{}; clients connect to ws://{}:{}{}",
-                host, server.port(), shownHost, server.port(), WebSocketServer.PATH);
+        log.info("Parley listening on {}:{}; clients connect to {}://{}:{}{}{}", host, server.port(),
+                server.isSecure() ? "wss" : "ws", shownHost, server.port(), WebSocketServer.PATH,
+                access.needsPassword() ? " with the password" : "");
 
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

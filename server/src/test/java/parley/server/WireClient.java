@@ -32,7 +32,20 @@ public final class WireClient implements AutoCloseable {
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     private final Session session;
 
+    /** Tyrus's client sends an Origin header as a browser would; a desktop client sends none. */
+    private static final ClientEndpointConfig AS_A_DESKTOP_CLIENT = ClientEndpointConfig.Builder.create()
+            .configurator(new ClientEndpointConfig.Configurator() {
+                @Override
+                public void beforeRequest(java.util.Map<String, List<String>> headers) {
+                    headers.keySet().removeIf(name -> name.equalsIgnoreCase("Origin"));
+                }
+            }).build();
+
     private WireClient(URI uri) throws Exception {
+        this(uri, AS_A_DESKTOP_CLIENT);
+    }
+
+    private WireClient(URI uri, ClientEndpointConfig config) throws Exception {
         session = CLIENTS.connectToServer(new Endpoint() {
             @Override
             public void onOpen(Session session, EndpointConfig config) {
@@ -43,11 +56,23 @@ public final class WireClient implements AutoCloseable {
             public void onClose(Session session, CloseReason closeReason) {
                 closed.complete(closeReason);
             }
-        }, ClientEndpointConfig.Builder.create().build(), uri);
+        }, config, uri);
     }
 
     public static WireClient connect(int port) throws Exception {
         return new WireClient(URI.create("ws://localhost:" + port + "/chat"));
+    }
+
+    /** Connects as a browser page from this origin would. */
+    public static WireClient connectFromOrigin(int port, String origin) throws Exception {
+        return new WireClient(URI.create("ws://localhost:" + port + "/chat"), ClientEndpointConfig.Builder.create()
+                .configurator(new ClientEndpointConfig.Configurator() {
+                    @Override
+                    public void beforeRequest(java.util.Map<String, List<String>> headers) {
+                        headers.keySet().removeIf(name -> name.equalsIgnoreCase("Origin"));
+                        headers.put("Origin", List.of(origin));
+                    }
+                }).build());
     }
 
     /** Connects with {@code ?resume=TOKEN}. */

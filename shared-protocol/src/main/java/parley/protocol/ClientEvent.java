@@ -15,7 +15,8 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "leave", type = ClientEvent.Leave.class),
         @JsonbSubtype(alias = "say", type = ClientEvent.Say.class),
         @JsonbSubtype(alias = "whisper", type = ClientEvent.Whisper.class),
-        @JsonbSubtype(alias = "rooms", type = ClientEvent.Rooms.class)})
+        @JsonbSubtype(alias = "rooms", type = ClientEvent.Rooms.class),
+        @JsonbSubtype(alias = "auth", type = ClientEvent.Auth.class)})
 public sealed interface ClientEvent {
 
     /** The client's own correlation string, or null. */
@@ -45,4 +46,12 @@ public sealed interface ClientEvent {
 
     /** {"type":"rooms"}: ask for the list of rooms. */
     record Rooms(@Absent String ref) implements ClientEvent { }
+
+    /** {"type":"auth","password":"..."}: the server's password, in answer to {@code auth_required}. */
+    record Auth(String password, @Absent String ref) implements ClientEvent {
+        @Override
+        public String toString() {
+            return "Auth[password=(hidden), ref=" + ref + "]";
+        }
+    }
 }

@@ -11,8 +11,14 @@ public final class CloseCodes {
     public static final int NO_PONG = 4001;
     /** The session was resumed on a newer connection. */
     public static final int REPLACED = 4002;
+    /** The server asked for its password and none came in time. */
+    public static final int AUTH_TIMEOUT = 4003;
     /** Too many refused requests in a row (flooding or a broken client). */
     public static final int TOO_MANY_REFUSED = 4500;
+    /** The password was wrong. */
+    public static final int WRONG_PASSWORD = 4501;
+    /** Too many wrong passwords from this address lately; the close reason says when to try again. */
+    public static final int TOO_MANY_FAILED_LOGINS = 4502;
 
     private CloseCodes() {
     }

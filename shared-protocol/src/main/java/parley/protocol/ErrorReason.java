@@ -17,6 +17,8 @@ public enum ErrorReason {
     NICK_RESERVED(400),
     /** The room name breaks the character or length rules. */
     INVALID_ROOM(400),
+    /** The server has a password and this connection has not given it yet: send {@code auth} first. */
+    AUTH_REQUIRED(401),
     /** The text is empty, only whitespace, or holds characters that are not allowed. */
     INVALID_TEXT(400),
     /** The request names a room the sender is not a member of. */

@@ -22,7 +22,8 @@ import java.util.List;
         @JsonbSubtype(alias = "message", type = ServerEvent.Message.class),
         @JsonbSubtype(alias = "whisper", type = ServerEvent.WhisperMessage.class),
         @JsonbSubtype(alias = "room_list", type = ServerEvent.RoomList.class),
-        @JsonbSubtype(alias = "missed", type = ServerEvent.Missed.class)})
+        @JsonbSubtype(alias = "missed", type = ServerEvent.Missed.class),
+        @JsonbSubtype(alias = "auth_required", type = ServerEvent.AuthRequired.class)})
 public sealed interface ServerEvent {
 
     /** Protocol version spoken by this codec, announced in {@link Welcome}. */
@@ -90,6 +91,12 @@ public sealed interface ServerEvent {
      * cluster, when nodes could not reach each other). The next message ids of the room skip past them.
      */
     record Missed(String room, int count) implements ServerEvent { }
+
+    /**
+     * First event on a connection to a server with a password, before {@link Welcome}: the client must answer
+     * with {@code auth}.
+     */
+    record AuthRequired() implements ServerEvent { }
 
     /** The rooms that have members, sorted by name. */
     record RoomList(List<RoomInfo> rooms) implements ServerEvent { }

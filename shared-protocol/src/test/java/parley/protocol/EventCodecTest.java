@@ -26,7 +26,8 @@ class EventCodecTest {
                 Arguments.of("{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"psst\",\"ref\":\"5\"}",
                         new ClientEvent.Whisper("bob", "psst", "5")),
                 Arguments.of("{\"type\":\"rooms\",\"ref\":\"6\"}", new ClientEvent.Rooms("6")),
-                Arguments.of("{\"type\":\"rooms\"}", new ClientEvent.Rooms(null)));
+                Arguments.of("{\"type\":\"rooms\"}", new ClientEvent.Rooms(null)),
+                Arguments.of("{\"type\":\"auth\",\"password\":\"open sesame\"}", new ClientEvent.Auth("open sesame", null)));
     }
 
     @ParameterizedTest
@@ -68,6 +69,7 @@ class EventCodecTest {
                         "{\"type\":\"whisper\",\"from\":\"alice\",\"id\":\"w1\",\"text\":\"psst\",\"to\":\"bob\",\"ts\":1732400000000}"),
                 Arguments.of(new ServerEvent.RoomList(List.of(new ServerEvent.RoomInfo("lobby", 2))),
                         "{\"type\":\"room_list\",\"rooms\":[{\"members\":2,\"name\":\"lobby\"}]}"),
+                Arguments.of(new ServerEvent.AuthRequired(), "{\"type\":\"auth_required\"}"),
                 Arguments.of(new ServerEvent.Missed("lobby", 3), "{\"type\":\"missed\",\"count\":3,\"room\":\"lobby\"}"));
     }
 

@@ -18,6 +18,8 @@ public final class ChatHandlers {
                 .on(ClientEvent.Leave.class, (user, leave) -> chat.leave(user, leave.room()))
                 .on(ClientEvent.Say.class, (user, say) -> chat.say(user, say.room(), say.text()))
                 .on(ClientEvent.Whisper.class, (user, whisper) -> chat.whisper(user, whisper.to(), whisper.text()))
+                // The password was given before the connection became a user; a second "auth" changes nothing.
+                .on(ClientEvent.Auth.class, (user, auth) -> Outcome.done())
                 .on(ClientEvent.Rooms.class, (user, rooms) -> {
                     user.peer().send(codec.encode(new ServerEvent.RoomList(chat.rooms())));
                     return Outcome.done();

@@ -47,7 +47,7 @@ public final class RequestGuard {
     }
 
     /** Records a refusal; true when the connection has now been refused too often in a row. */
-    boolean refused() {
+    public boolean refused() {
         refusedInARow++;
         return maxRefusedInARow > 0 && refusedInARow >= maxRefusedInARow;
     }

@@ -10,18 +10,22 @@ import org.glassfish.tyrus.core.TyrusSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import parley.protocol.CloseCodes;
+import parley.server.access.Gatekeeper;
 import parley.server.chat.Chat;
 import parley.server.chat.ChatUser;
 import parley.server.routing.EventRouter;
 import parley.server.routing.RequestGuard;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The WebSocket endpoint at {@code /chat}, one instance per connection: it turns a connection into a chat user
- * (new, or resumed with {@code ?resume=TOKEN}), passes every text frame to the router and tells the chat how
- * the connection ended. It decides nothing. Public only because Tyrus calls its methods reflectively.
+ * The WebSocket endpoint at {@code /chat}, one instance per connection: it asks for the server's password when
+ * there is one, turns the connection into a chat user (new, or resumed with {@code ?resume=TOKEN}), passes every
+ * text frame to the router and tells the chat how the connection ended. It decides nothing. Public only because Tyrus calls its methods reflectively.
  */
 public final class ChatEndpoint extends Endpoint {
     private static final Logger log = LoggerFactory.getLogger(ChatEndpoint.class);
@@ -32,14 +36,20 @@ public final class ChatEndpoint extends Endpoint {
     private final EventRouter router;
     private final TransportLimits limits;
     private final PeerRegistry peers;
+    /** Null when the server has no password. */
+    private final Gatekeeper gatekeeper;
+    private final Duration authTimeout;
     private volatile ChatUser user;
     private volatile WebSocketPeer peer;
 
-    ChatEndpoint(Chat chat, EventRouter router, TransportLimits limits, PeerRegistry peers) {
+    ChatEndpoint(Chat chat, EventRouter router, TransportLimits limits, PeerRegistry peers, Gatekeeper gatekeeper,
+                 Duration authTimeout) {
         this.chat = chat;
         this.router = router;
         this.limits = limits;
         this.peers = peers;
+        this.gatekeeper = gatekeeper;
+        this.authTimeout = authTimeout;
     }
 
     @Override
@@ -53,15 +63,62 @@ public final class ChatEndpoint extends Endpoint {
         peer = opened;
         peers.add(opened);
         List<String> token = session.getRequestParameterMap().get("resume");
-        ChatUser resumed = token == null || token.isEmpty() ? null : chat.resume(token.get(0), opened);
-        ChatUser connected = resumed != null ? resumed : chat.connect(opened);
-        user = connected;
+        String resumeToken = token == null || token.isEmpty() ? null : token.get(0);
         RequestGuard guard = new RequestGuard(limits.ratePerSecond(), limits.burst(), limits.maxRefusedInARow(),
                 System.nanoTime());
-        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) frame -> router.route(connected, guard, frame));
+        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) frame -> {
+            ChatUser current = user;
+            if (current != null) {
+                router.route(current, guard, frame);
+            } else {
+                knock(opened, address, resumeToken, guard, frame);
+            }
+        });
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) data ->
                 opened.close(CloseReason.CloseCodes.CANNOT_ACCEPT.getCode(), "binary frames are not part of the protocol"));
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> opened.ponged());
+        if (gatekeeper == null) {
+            enter(opened, resumeToken);
+            return;
+        }
+        opened.send(gatekeeper.authRequired());
+        authDeadline = peers.timers().schedule(() -> {
+            if (user == null) {
+                opened.close(CloseCodes.AUTH_TIMEOUT, "no password within " + authTimeout.toSeconds() + " s");
+            }
+        }, authTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private volatile ScheduledFuture<?> authDeadline;
+
+    /** A frame before the password was given: only {@code auth} gets the connection in. */
+    private void knock(WebSocketPeer opened, String address, String resumeToken, RequestGuard guard, String frame) {
+        if (gatekeeper == null) {
+            return;
+        }
+        Gatekeeper.Verdict verdict = gatekeeper.check(frame, address);
+        if (verdict instanceof Gatekeeper.Admit admit) {
+            authDeadline.cancel(false);
+            enter(opened, resumeToken);
+            if (admit.ref() != null) {
+                opened.send(gatekeeper.ok(admit.ref()));
+            }
+        } else if (verdict instanceof Gatekeeper.Answer answer) {
+            opened.send(answer.event());
+            if (guard.refused()) {
+                opened.close(CloseCodes.TOO_MANY_REFUSED, "too many refused requests; do not reconnect");
+            }
+        } else if (verdict instanceof Gatekeeper.Refuse refuse) {
+            log.info("{} refused: {}", opened, refuse.reason());
+            opened.close(refuse.closeCode(), refuse.reason());
+        }
+    }
+
+    /** The connection becomes a chat user: a resumed one when the token is still good, else a new guest. */
+    private void enter(WebSocketPeer opened, String resumeToken) {
+        ChatUser resumed = resumeToken == null ? null : chat.resume(resumeToken, opened);
+        ChatUser connected = resumed != null ? resumed : chat.connect(opened);
+        user = connected;
         log.debug("{} connected as {}{}", opened, connected.nick(), resumed != null ? " (resumed)" : "");
     }
 

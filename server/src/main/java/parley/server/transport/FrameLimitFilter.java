@@ -9,6 +9,7 @@ import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.filterchain.TransportFilter;
+import org.glassfish.grizzly.ssl.SSLBaseFilter;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.memory.Buffers;
@@ -37,7 +38,10 @@ final class FrameLimitFilter extends BaseFilter {
         return new AddOn() {
             @Override
             public void setup(NetworkListener listener, FilterChainBuilder builder) {
-                builder.add(builder.indexOfType(TransportFilter.class) + 1, new FrameLimitFilter(maxMessageBytes));
+                // It reads WebSocket frames, so it sits after TLS decryption when there is any.
+                int tls = builder.indexOfType(SSLBaseFilter.class);
+                int below = tls >= 0 ? tls : builder.indexOfType(TransportFilter.class);
+                builder.add(below + 1, new FrameLimitFilter(maxMessageBytes));
             }
         };
     }

@@ -7,6 +7,8 @@ import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.asyncqueue.AsyncQueueWriter;
 import org.glassfish.grizzly.asyncqueue.WritableMessage;
+import org.glassfish.grizzly.filterchain.FilterChain;
+import org.glassfish.grizzly.ssl.SSLBaseFilter;
 import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.nio.NIOTransport;
 import org.slf4j.Logger;
@@ -53,11 +55,17 @@ final class WebSocketPeer implements Peer {
     WebSocketPeer(Session session, String remoteAddress, long maxOutboundBytes, ScheduledExecutorService timers) {
         this.session = session;
         this.connection = (Connection<SocketAddress>) GrizzlyConnections.of(session);
-        this.writer = connection != null && connection.getTransport() instanceof NIOTransport transport
+        // Ready-made frames go straight to the socket, which is only right without TLS: encrypted connections
+        // send through Tyrus and the filter chain.
+        this.writer = connection != null && !isEncrypted(connection) && connection.getTransport() instanceof NIOTransport transport
                 ? (AsyncQueueWriter<SocketAddress>) transport.getAsyncQueueIO().getWriter() : null;
         this.id = "conn-" + session.getId().substring(0, 8) + "@" + remoteAddress;
         this.maxOutboundBytes = maxOutboundBytes;
         this.timers = timers;
+    }
+
+    private static boolean isEncrypted(Connection<?> connection) {
+        return connection.getProcessor() instanceof FilterChain chain && chain.indexOfType(SSLBaseFilter.class) >= 0;
     }
 
     @Override

@@ -5,11 +5,13 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
 import org.glassfish.tyrus.spi.WebSocketEngine;
+import parley.server.access.Access;
 import parley.server.chat.Chat;
 import parley.server.routing.EventRouter;
 
@@ -50,6 +52,16 @@ public final class WebSocketServer {
      */
     public static WebSocketServer start(String host, int port, Chat chat, EventRouter router, TransportLimits limits)
             throws IOException {
+        return start(host, port, chat, router, limits, Access.open(), null);
+    }
+
+    /**
+     * Binds and starts serving, with access rules, and over TLS ({@code wss://}) when {@code tls} is not null.
+     *
+     * @throws java.net.BindException when the address is in use
+     */
+    public static WebSocketServer start(String host, int port, Chat chat, EventRouter router, TransportLimits limits,
+                                        Access access, TlsSettings tls) throws IOException {
         ChatContainer container = new ChatContainer(limits);
         PeerRegistry peers = new PeerRegistry();
         HttpServer http = new HttpServer();
@@ -58,13 +70,20 @@ public final class WebSocketServer {
         // thread that read them: no hand-off to a worker thread and its context switches per message.
         listener.getTransport().setIOStrategy(SameThreadIOStrategy.getInstance());
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+        if (tls != null) {
+            var engine = new SSLEngineConfigurator(tls.context(), false,
+                    tls.clientAuth() == TlsSettings.ClientAuth.NEED, tls.clientAuth() == TlsSettings.ClientAuth.WANT);
+            engine.setEnabledProtocols(TlsSettings.PROTOCOLS);
+            listener.setSecure(true);
+            listener.setSSLEngineConfig(engine);
+        }
         listener.registerAddOn(new WebSocketAddOn(container, "/"));
         listener.registerAddOn(FrameLimitFilter.addOn(limits.maxFrameBytes()));
         http.addListener(listener);
         http.getServerConfiguration().addHttpHandler(new HealthPage(chat), "/health");
         try {
             container.addEndpoint(ServerEndpointConfig.Builder.create(ChatEndpoint.class, PATH)
-                    .configurator(new ChatConfigurator(chat, router, limits, peers))
+                    .configurator(new ChatConfigurator(chat, router, limits, peers, access))
                     .build());
             container.start("/", port);
         } catch (DeploymentException e) {
@@ -83,6 +102,11 @@ public final class WebSocketServer {
 
     public int port() {
         return listener.getPort();
+    }
+
+    /** Whether the port speaks TLS: clients connect to {@code wss://}. */
+    public boolean isSecure() {
+        return listener.isSecure();
     }
 
     /** Tells every client the server is going away (close code 1001), lets the close frames out, and stops. */
