@@ -1,0 +1,251 @@
+package parley.server;
+
+import jakarta.websocket.DeploymentException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import parley.protocol.EventCodec;
+import parley.protocol.ServerEvent;
+import parley.server.access.Access;
+import parley.server.access.LoginThrottle;
+import parley.server.access.OriginPolicy;
+import parley.server.access.Password;
+import parley.server.chat.ChatLimits;
+import parley.server.chat.LocalChat;
+import parley.server.transport.TlsSettings;
+import parley.server.transport.TransportLimits;
+import parley.server.transport.WebSocketServer;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.Security;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** TLS, client certificates, origins and the password, against the real server with real clients. */
+@Timeout(60)
+class SecurityIntegrationTest {
+    private static TestCertificates.Issued ca;
+    private static TestCertificates.Issued serverCertificate;
+
+    @TempDir
+    Path folder;
+    private final List<WebSocketServer> servers = new ArrayList<>();
+
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        // The JDK disables TLS 1.1 for its clients; re-enable it here so the test's client can offer it and
+        // the server's own refusal is what is tested.
+        Security.setProperty("jdk.tls.disabledAlgorithms", "SSLv3, RC4, DES, MD5withRSA, DH keySize < 1024, EC keySize < 224, 3DES_EDE_CBC, anon, NULL");
+        ca = TestCertificates.ca("Parley Test CA");
+        serverCertificate = TestCertificates.server(ca);
+    }
+
+    @AfterEach
+    void stopServers() {
+        servers.forEach(WebSocketServer::stop);
+    }
+
+    private WebSocketServer start(Access access, TlsSettings tls) throws IOException {
+        var chat = new LocalChat(new EventCodec(), ChatLimits.defaults(), Clock.systemUTC());
+        WebSocketServer server = ParleyServer.start("127.0.0.1", 0, chat, TransportLimits.defaults(), access, tls);
+        servers.add(server);
+        return server;
+    }
+
+    private TlsSettings pemTls(Path clientCa, TlsSettings.ClientAuth clientAuth) throws Exception {
+        Path[] files = TestCertificates.writePem(folder, "server", serverCertificate);
+        return TlsSettings.fromPem(files[0], files[1], null, clientCa, clientAuth);
+    }
+
+    private static URI wss(WebSocketServer server) {
+        return URI.create("wss://localhost:" + server.port() + "/chat");
+    }
+
+    @Test
+    void aClientTrustingTheCaChatsOverWss() throws Exception {
+        WebSocketServer server = start(Access.open(), pemTls(null, TlsSettings.ClientAuth.NONE));
+        assertThat(server.isSecure()).isTrue();
+
+        try (var client = JdkWire.open(wss(server), TestCertificates.trusting(ca, null))) {
+            assertThat(client.next()).contains("\"type\":\"welcome\"");
+            client.send("{\"type\":\"join\",\"room\":\"lobby\"}");
+            client.send("{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"over tls\",\"ref\":\"s\"}");
+            assertThat(client.nextWith("\"type\":\"message\"")).contains("over tls");
+        }
+    }
+
+    @Test
+    void aPkcs12KeystoreServesTlsToo() throws Exception {
+        Path keystore = TestCertificates.writePkcs12(folder.resolve("server.p12"), serverCertificate, "secret".toCharArray());
+        WebSocketServer server = start(Access.open(),
+                TlsSettings.fromPkcs12(keystore, "secret".toCharArray(), null, TlsSettings.ClientAuth.NONE));
+
+        try (var client = JdkWire.open(wss(server), TestCertificates.trusting(ca, null))) {
+            assertThat(client.next()).contains("\"type\":\"welcome\"");
+        }
+        assertThatThrownBy(() -> TlsSettings.fromPkcs12(keystore, "wrong".toCharArray(), null, TlsSettings.ClientAuth.NONE))
+                .isInstanceOf(TlsSettings.SetupException.class).hasMessageContaining("wrong password");
+    }
+
+    @Test
+    void plainWebSocketAgainstATlsPortFails() throws Exception {
+        WebSocketServer server = start(Access.open(), pemTls(null, TlsSettings.ClientAuth.NONE));
+
+        assertThatThrownBy(() -> JdkWire.open(URI.create("ws://localhost:" + server.port() + "/chat"), null))
+                .hasRootCauseInstanceOf(IOException.class);
+    }
+
+    @Test
+    void tls11IsRefusedAndTls12And13AreSpoken() throws Exception {
+        WebSocketServer server = start(Access.open(), pemTls(null, TlsSettings.ClientAuth.NONE));
+        SSLContext context = TestCertificates.trusting(ca, null);
+
+        assertThatThrownBy(() -> JdkWire.open(wss(server), context, "TLSv1.1"))
+                .hasRootCauseInstanceOf(SSLHandshakeException.class)
+                // The client did offer TLS 1.1 (else: "No appropriate protocol"), and the server hung up on it.
+                .rootCause().message().containsAnyOf("protocol_version", "Remote host terminated the handshake");
+        for (String protocol : List.of("TLSv1.2", "TLSv1.3")) {
+            try (var client = JdkWire.open(wss(server), TestCertificates.trusting(ca, null), protocol)) {
+                assertThat(client.next()).contains("\"type\":\"welcome\"");
+            }
+        }
+    }
+
+    @Test
+    void neededClientCertificatesKeepOutClientsWithoutOne() throws Exception {
+        Path[] caFiles = TestCertificates.writePem(folder, "ca", ca);
+        WebSocketServer server = start(Access.open(), pemTls(caFiles[0], TlsSettings.ClientAuth.NEED));
+
+        assertThatThrownBy(() -> JdkWire.open(wss(server), TestCertificates.trusting(ca, null)))
+                .hasRootCauseInstanceOf(IOException.class);
+        TestCertificates.Issued stranger = TestCertificates.client(TestCertificates.ca("Other CA"), "mallory");
+        assertThatThrownBy(() -> JdkWire.open(wss(server), TestCertificates.trusting(ca, stranger)))
+                .hasRootCauseInstanceOf(IOException.class);
+
+        var alice = TestCertificates.client(ca, "alice");
+        try (var client = JdkWire.open(wss(server), TestCertificates.trusting(ca, alice))) {
+            assertThat(client.next()).contains("\"type\":\"welcome\"");
+        }
+    }
+
+    @Test
+    void wantedClientCertificatesLetClientsWithoutOneIn() throws Exception {
+        Path[] caFiles = TestCertificates.writePem(folder, "ca", ca);
+        WebSocketServer server = start(Access.open(), pemTls(caFiles[0], TlsSettings.ClientAuth.WANT));
+
+        try (var client = JdkWire.open(wss(server), TestCertificates.trusting(ca, null))) {
+            assertThat(client.next()).contains("\"type\":\"welcome\"");
+        }
+    }
+
+    @Test
+    void browsersFromOriginsNotOnTheListAreRefusedAndDesktopClientsAreLetIn() throws Exception {
+        WebSocketServer server = start(Access.open().withOrigins(
+                new OriginPolicy(Set.of("https://chat.example.org"), false)), null);
+
+        assertThatThrownBy(() -> WireClient.connectFromOrigin(server.port(), "https://evil.example.com"))
+                .isInstanceOf(DeploymentException.class).hasStackTraceContaining("Response code was not 101: 403");
+        try (var browser = WireClient.connectFromOrigin(server.port(), "https://CHAT.example.org")) {
+            browser.await(ServerEvent.Welcome.class);
+        }
+        try (var desktop = WireClient.connect(server.port())) {
+            desktop.await(ServerEvent.Welcome.class);
+        }
+    }
+
+    @Test
+    void byDefaultEveryBrowserIsRefusedAndRequireOriginShutsOutClientsWithoutOne() throws Exception {
+        WebSocketServer open = start(Access.open(), null);
+        assertThatThrownBy(() -> WireClient.connectFromOrigin(open.port(), "http://localhost:" + open.port()))
+                .isInstanceOf(DeploymentException.class).hasStackTraceContaining("Response code was not 101: 403");
+
+        WebSocketServer strict = start(Access.open().withOrigins(
+                new OriginPolicy(Set.of("https://chat.example.org"), true)), null);
+        assertThatThrownBy(() -> WireClient.connect(strict.port()))
+                .isInstanceOf(DeploymentException.class).hasStackTraceContaining("Response code was not 101: 403");
+    }
+
+    @Test
+    void theRightPasswordLetsAClientInAndNothingElseDoesBefore() throws Exception {
+        WebSocketServer server = start(Access.open().withPassword(Password.of("open sesame")), null);
+
+        try (var client = WireClient.connect(server.port())) {
+            client.await(ServerEvent.AuthRequired.class);
+            client.send("{\"type\":\"join\",\"room\":\"lobby\",\"ref\":\"early\"}");
+            var refused = client.await(ServerEvent.Error.class, error -> "early".equals(error.ref()));
+            assertThat(refused.code()).isEqualTo(401);
+            assertThat(refused.reason()).isEqualTo("AUTH_REQUIRED");
+            assertThat(client.received(ServerEvent.Welcome.class)).isEmpty();
+
+            client.send("{\"type\":\"auth\",\"password\":\"open sesame\",\"ref\":\"a\"}");
+            client.await(ServerEvent.Welcome.class);
+            client.await(ServerEvent.Ok.class, ok -> "a".equals(ok.ref()));
+            assertThat(client.received().get(0)).isEqualTo(new ServerEvent.AuthRequired());
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsADoNotReconnectCloseAndAResumeTokenDoesNotSkipTheQuestion() throws Exception {
+        WebSocketServer server = start(Access.open().withPassword(Password.of("open sesame")), null);
+        String token;
+        try (var client = WireClient.connect(server.port())) {
+            client.await(ServerEvent.AuthRequired.class);
+            client.send("{\"type\":\"auth\",\"password\":\"open sesame\"}");
+            token = client.await(ServerEvent.Welcome.class).resume();
+        }
+
+        try (var resumer = WireClient.resume(server.port(), token)) {
+            resumer.await(ServerEvent.AuthRequired.class);
+            resumer.send("{\"type\":\"auth\",\"password\":\"guess\"}");
+            var closed = resumer.awaitClose();
+            assertThat(closed.getCloseCode().getCode()).isEqualTo(4501);
+            assertThat(closed.getReasonPhrase()).isEqualTo("wrong password");
+            assertThat(resumer.received(ServerEvent.Welcome.class)).isEmpty();
+        }
+    }
+
+    @Test
+    void anAddressWithTooManyWrongPasswordsMustWait() throws Exception {
+        var throttle = new LoginThrottle(3, Duration.ofMinutes(1), 1000, System::nanoTime);
+        WebSocketServer server = start(new Access(Password.of("right"), throttle, Duration.ofSeconds(30),
+                OriginPolicy.defaults()), null);
+        for (int i = 0; i < 3; i++) {
+            try (var client = WireClient.connect(server.port())) {
+                client.await(ServerEvent.AuthRequired.class);
+                client.send("{\"type\":\"auth\",\"password\":\"wrong\"}");
+                assertThat(client.awaitClose().getCloseCode().getCode()).isEqualTo(4501);
+            }
+        }
+
+        try (var client = WireClient.connect(server.port())) {
+            client.await(ServerEvent.AuthRequired.class);
+            client.send("{\"type\":\"auth\",\"password\":\"right\"}");
+            var closed = client.awaitClose();
+            assertThat(closed.getCloseCode().getCode()).isEqualTo(4502);
+            assertThat(closed.getReasonPhrase()).startsWith("too many wrong passwords from your address; try again in");
+        }
+    }
+
+    @Test
+    void aClientThatNeverGivesThePasswordIsClosedAfterTheTimeout() throws Exception {
+        WebSocketServer server = start(new Access(Password.of("right"), Access.defaultThrottle(), Duration.ofMillis(300),
+                OriginPolicy.defaults()), null);
+
+        try (var client = WireClient.connect(server.port())) {
+            client.await(ServerEvent.AuthRequired.class);
+            assertThat(client.awaitClose().getCloseCode().getCode()).isEqualTo(4003);
+        }
+    }
+}
