@@ -6,11 +6,14 @@ import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import parley.client.connection.ServerTrust;
 import parley.client.connection.WebSocketChatConnection;
 import parley.client.viewmodel.Backoff;
 import parley.client.viewmodel.ChatViewModel;
 import parley.client.view.ChatView;
 
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -39,8 +42,17 @@ public final class ParleyClientApp extends Application {
             Platform.exit();
             return;
         }
-        connection = new WebSocketChatConnection();
-        var model = new ChatViewModel(connection, Platform::runLater, new PreferencesSettingsStore(),
+        var settings = new PreferencesSettingsStore();
+        ServerTrust trust;
+        try {
+            trust = options.serverTrust(settings);
+        } catch (IOException | GeneralSecurityException e) {
+            System.err.println("parley-client: " + e.getMessage());
+            Platform.exit();
+            return;
+        }
+        connection = new WebSocketChatConnection(trust);
+        var model = new ChatViewModel(connection, Platform::runLater, settings, settings,
                 Clock.systemDefaultZone(), options.room, ParleyClientApp::later,
                 new Backoff(ThreadLocalRandom.current()::nextDouble));
         if (options.host != null) {
@@ -51,6 +63,9 @@ public final class ParleyClientApp extends Application {
         }
         if (options.nick != null) {
             model.nicknameProperty().set(options.nick);
+        }
+        if (options.secure != null) {
+            model.secureProperty().set(options.secure);
         }
         var view = new ChatView(model, ZoneId.systemDefault());
         var scene = new Scene(view.root(), 1000, 640);

@@ -18,15 +18,24 @@ public interface ChatConnection {
 
         /** @param detail why, for {@link ConnectionState#FAILED} and {@link ConnectionState#REFUSED}; otherwise null */
         void onStateChanged(ConnectionState state, String detail);
+
+        /** The server's certificate was not trusted; {@link ConnectionState#FAILED} follows. */
+        default void onCertificateProblem(CertificateProblem problem) {
+        }
     }
 
     void setListener(Listener listener);
 
     /**
-     * Starts connecting to {@code ws://host:port/chat}, resuming the session of {@code resumeToken} when it is
-     * not null; the outcome arrives through the listener.
+     * Starts connecting to {@code ws://host:port/chat} ({@code wss://} when secure), resuming the session of
+     * {@code resumeToken} when it is not null; the outcome arrives through the listener.
      */
-    void connect(String host, int port, String resumeToken);
+    void connect(String host, int port, boolean secure, String resumeToken);
+
+    /** Connects without TLS. */
+    default void connect(String host, int port, String resumeToken) {
+        connect(host, port, false, resumeToken);
+    }
 
     /** Sends one request; ignored when not connected. */
     void send(ClientEvent event);

@@ -16,6 +16,9 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import javax.net.ssl.SSLException;
+import java.security.GeneralSecurityException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
@@ -43,6 +46,7 @@ public final class WebSocketChatConnection implements ChatConnection {
 
     private final EventCodec codec = new EventCodec();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    private final ServerTrust trust;
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "parley-client-heartbeat");
         thread.setDaemon(true);
@@ -58,11 +62,12 @@ public final class WebSocketChatConnection implements ChatConnection {
     /** Bumped on every connect and close, so that late callbacks of an abandoned attempt are ignored. */
     private final AtomicInteger attempt = new AtomicInteger();
 
-    public WebSocketChatConnection() {
-        this(DEFAULT_PING_INTERVAL, DEFAULT_PONG_TIMEOUT);
+    public WebSocketChatConnection(ServerTrust trust) {
+        this(trust, DEFAULT_PING_INTERVAL, DEFAULT_PONG_TIMEOUT);
     }
 
-    public WebSocketChatConnection(Duration pingInterval, Duration pongTimeout) {
+    public WebSocketChatConnection(ServerTrust trust, Duration pingInterval, Duration pongTimeout) {
+        this.trust = trust;
         this.pingInterval = pingInterval;
         this.pongTimeout = pongTimeout;
         long tick = Math.max(10, Math.min(1_000, Math.min(pingInterval.toMillis(), pongTimeout.toMillis()) / 4));
@@ -96,17 +101,30 @@ public final class WebSocketChatConnection implements ChatConnection {
     }
 
     @Override
-    public void connect(String host, int port, String resumeToken) {
+    public void connect(String host, int port, boolean secure, String resumeToken) {
         int thisAttempt = attempt.incrementAndGet();
         URI uri;
         try {
-            uri = new URI("ws", null, host, port, "/chat", resumeToken == null ? null : "resume=" + resumeToken, null);
+            uri = new URI(secure ? "wss" : "ws", null, host, port, "/chat",
+                    resumeToken == null ? null : "resume=" + resumeToken, null);
         } catch (URISyntaxException e) {
             state(ConnectionState.FAILED, "not a valid host: " + host);
             return;
         }
+        var problem = new AtomicReference<CertificateProblem>();
+        HttpClient client = http;
+        if (secure) {
+            try {
+                // One client per secure attempt: its trust decisions belong to this host and port.
+                client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+                        .sslContext(trust.contextFor(host, port, problem)).build();
+            } catch (GeneralSecurityException e) {
+                state(ConnectionState.FAILED, "TLS cannot be set up: " + e.getMessage());
+                return;
+            }
+        }
         state(ConnectionState.CONNECTING, null);
-        http.newWebSocketBuilder()
+        client.newWebSocketBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .buildAsync(uri, new Reader(thisAttempt))
                 .whenComplete((webSocket, failure) -> {
@@ -114,8 +132,14 @@ public final class WebSocketChatConnection implements ChatConnection {
                         if (webSocket != null) {
                             webSocket.abort();
                         }
+                    } else if (failure != null && problem.get() != null) {
+                        Listener current = listener;
+                        if (current != null) {
+                            current.onCertificateProblem(problem.get());
+                        }
+                        state(ConnectionState.FAILED, "the server's certificate is not trusted: " + problem.get().reason());
                     } else if (failure != null) {
-                        state(ConnectionState.FAILED, describe(failure, host, port));
+                        state(ConnectionState.FAILED, describe(failure, host, port, secure));
                     }
                 });
     }
@@ -156,8 +180,12 @@ public final class WebSocketChatConnection implements ChatConnection {
         }
     }
 
-    private static String describe(Throwable failure, String host, int port) {
+    private static String describe(Throwable failure, String host, int port, boolean secure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        String tlsProblem = describeTls(cause, secure);
+        if (tlsProblem != null) {
+            return tlsProblem;
+        }
         if (cause instanceof ConnectException) {
             return "no Parley server at " + host + ":" + port + " (connection refused)";
         }
@@ -172,6 +200,30 @@ public final class WebSocketChatConnection implements ChatConnection {
         }
         String message = cause.getMessage();
         return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    }
+
+    /** What went wrong with TLS, or null when it was something else. */
+    private static String describeTls(Throwable cause, boolean secure) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable link = cause; link != null; link = link.getCause()) {
+            messages.append(' ').append(link.getMessage());
+        }
+        String all = messages.toString();
+        if (secure && all.contains("Unsupported or unrecognized SSL message")) {
+            return "the server does not speak TLS on this port: turn off Secure (TLS)";
+        }
+        if (secure && (all.contains("bad_certificate") || all.contains("certificate_required")
+                || all.contains("certificate_unknown") && !all.contains("PKIX"))) {
+            return "the server wants a client certificate it trusts: start the client with --client-cert FILE";
+        }
+        if (secure && cause instanceof SSLException) {
+            return "the TLS handshake failed: " + cause.getMessage();
+        }
+        if (!secure && (all.contains("EOF reached while reading") || all.contains("header parser received no bytes")
+                || all.contains("Connection reset"))) {
+            return "the server hung up during the handshake: it may want TLS (turn on Secure)";
+        }
+        return null;
     }
 
     /** Receives frames of one connection attempt and passes whole events to the listener. */

@@ -1,5 +1,6 @@
 package parley.client.view;
 
+import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
@@ -7,10 +8,12 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.PasswordField;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.control.skin.VirtualFlow;
@@ -35,6 +38,12 @@ public final class ChatView {
     public static final String NICKNAME = "nickname";
     public static final String NICK_ERROR = "nickError";
     public static final String CONNECT = "connect";
+    public static final String SECURE = "secure";
+    public static final String PASSWORD = "password";
+    public static final String SIGN_IN = "signIn";
+    public static final String CERTIFICATE_MESSAGE = "certificateMessage";
+    public static final String TRUST_CERTIFICATE = "trustCertificate";
+    public static final String DISTRUST_CERTIFICATE = "distrustCertificate";
     public static final String STATUS = "status";
     public static final String RECONNECT_NOW = "reconnectNow";
     public static final String ROOMS = "rooms";
@@ -139,11 +148,80 @@ public final class ChatView {
         connect.setMinWidth(Region.USE_PREF_SIZE);
         status.setMinWidth(0);
         HBox.setHgrow(status, Priority.ALWAYS);
-        var bar = new HBox(8, label("Host"), host, label("Port"), port, label("Nickname"), nickname,
+        var secure = new CheckBox("Secure (TLS)");
+        secure.setId(SECURE);
+        secure.selectedProperty().bindBidirectional(model.secureProperty());
+        secure.disableProperty().bind(active);
+        secure.setMinWidth(Region.USE_PREF_SIZE);
+
+        var bar = new HBox(8, label("Host"), host, label("Port"), port, secure, label("Nickname"), nickname,
                 nickError, connect, reconnectNow, status);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(8));
         bar.getStyleClass().add("connection-bar");
+        return new VBox(bar, passwordBar(), certificateBar());
+    }
+
+    /** Shown when the server asks for its password. */
+    private Region passwordBar() {
+        var password = new PasswordField();
+        password.setId(PASSWORD);
+        password.setPromptText("server password");
+        password.textProperty().bindBidirectional(model.passwordProperty());
+        password.setOnAction(event -> model.submitPassword());
+        var signIn = new Button("Sign in");
+        signIn.setId(SIGN_IN);
+        signIn.setOnAction(event -> model.submitPassword());
+        var bar = new HBox(8, label("This server has a password:"), password, signIn);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(0, 8, 8, 8));
+        bar.visibleProperty().bind(model.passwordRequestedProperty());
+        bar.managedProperty().bind(bar.visibleProperty());
+        model.passwordRequestedProperty().addListener((observable, was, asked) -> {
+            if (asked) {
+                Platform.runLater(password::requestFocus);
+            }
+        });
+        return bar;
+    }
+
+    /** Shown when the server's certificate is not trusted: what is wrong, its fingerprint, and the user's choice. */
+    private Region certificateBar() {
+        var message = new Label();
+        message.setId(CERTIFICATE_MESSAGE);
+        message.setWrapText(true);
+        var trust = new Button();
+        trust.setId(TRUST_CERTIFICATE);
+        trust.setOnAction(event -> model.trustCertificate());
+        var distrust = new Button("Don't connect");
+        distrust.setId(DISTRUST_CERTIFICATE);
+        distrust.setOnAction(event -> model.distrustCertificate());
+        distrust.setDefaultButton(true);
+        var buttons = new HBox(8, trust, distrust);
+        var bar = new VBox(6, message, buttons);
+        bar.setPadding(new Insets(8));
+        bar.getStyleClass().add("certificate-bar");
+        bar.visibleProperty().bind(model.certificateProblemProperty().isNotNull());
+        bar.managedProperty().bind(bar.visibleProperty());
+        model.certificateProblemProperty().addListener((observable, old, problem) -> {
+            bar.getStyleClass().remove("changed");
+            if (problem == null) {
+                return;
+            }
+            if (problem.changed()) {
+                bar.getStyleClass().add("changed");
+                message.setText("WARNING: the certificate of " + problem.server() + " has CHANGED since you trusted it."
+                        + " Someone may be intercepting the connection. Do not trust the new one unless the server's"
+                        + " operator told you it changed.\nTrusted before: " + problem.trustedFingerprint()
+                        + "\nPresented now: " + problem.fingerprint() + "\n(" + problem.reason() + ")");
+                trust.setText("Trust the new certificate");
+            } else {
+                message.setText("The certificate of " + problem.server() + " is not trusted: " + problem.reason()
+                        + ".\nSHA-256 fingerprint: " + problem.fingerprint()
+                        + "\nCompare it with the one the server's operator gave you before trusting it.");
+                trust.setText("Trust this certificate");
+            }
+        });
         return bar;
     }
 

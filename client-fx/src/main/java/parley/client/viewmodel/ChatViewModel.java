@@ -14,11 +14,17 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import parley.client.connection.CertificateProblem;
 import parley.client.connection.ChatConnection;
+import parley.client.connection.ServerTrust;
 import parley.client.connection.ConnectionState;
 import parley.protocol.ClientEvent;
 import parley.protocol.ServerEvent;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +56,8 @@ public final class ChatViewModel {
     private final StringProperty roomToJoin = new SimpleStringProperty("");
     private final ObjectProperty<Recipient> recipient = new SimpleObjectProperty<>(Recipient.EVERYONE);
     private final ObjectProperty<String> currentRoom = new SimpleObjectProperty<>();
+    private final BooleanProperty secure = new SimpleBooleanProperty(false);
+    private final StringProperty password = new SimpleStringProperty("");
 
     // --- outputs
     private final ReadOnlyObjectWrapper<ConnectionState> state = new ReadOnlyObjectWrapper<>(ConnectionState.DISCONNECTED);
@@ -57,6 +65,8 @@ public final class ChatViewModel {
     private final ReadOnlyStringWrapper nickError = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper myNick = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper reconnecting = new ReadOnlyBooleanWrapper(false);
+    private final ReadOnlyObjectWrapper<CertificateProblem> certificateProblem = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyBooleanWrapper passwordRequested = new ReadOnlyBooleanWrapper(false);
     private final ObservableList<String> joinedRooms = FXCollections.observableArrayList();
     private final ObservableList<Recipient> recipients = FXCollections.observableArrayList(Recipient.EVERYONE);
     private final ObservableList<ServerEvent.RoomInfo> serverRooms = FXCollections.observableArrayList();
@@ -72,6 +82,9 @@ public final class ChatViewModel {
     // --- internal state
     private final ChatConnection connection;
     private final Settings.Store settingsStore;
+    private final ServerTrust.Pins pins;
+    /** The password given for this server in this session, sent again when reconnecting; empty when none. */
+    private String givenPassword = "";
     private final Clock clock;
     private final String initialRoom;
     private final Scheduler scheduler;
@@ -92,10 +105,11 @@ public final class ChatViewModel {
     private int reconnectAttempt;
     private Runnable cancelReconnect = () -> { };
 
-    public ChatViewModel(ChatConnection connection, Executor fxThread, Settings.Store settingsStore, Clock clock,
-                         String initialRoom, Scheduler scheduler, Backoff backoff) {
+    public ChatViewModel(ChatConnection connection, Executor fxThread, Settings.Store settingsStore,
+                         ServerTrust.Pins pins, Clock clock, String initialRoom, Scheduler scheduler, Backoff backoff) {
         this.connection = connection;
         this.settingsStore = settingsStore;
+        this.pins = pins;
         this.clock = clock;
         this.initialRoom = initialRoom;
         this.scheduler = scheduler;
@@ -104,6 +118,7 @@ public final class ChatViewModel {
         host.set(settings.host());
         port.set(String.valueOf(settings.port()));
         nickname.set(settings.nick());
+        secure.set(settings.secure());
         log.set(logFor(null));
 
         canConnect = Bindings.createBooleanBinding(
@@ -133,6 +148,11 @@ public final class ChatViewModel {
             public void onStateChanged(ConnectionState newState, String detail) {
                 fxThread.execute(() -> changeState(newState, detail));
             }
+
+            @Override
+            public void onCertificateProblem(CertificateProblem problem) {
+                fxThread.execute(() -> certificateProblem.set(problem));
+            }
         });
     }
 
@@ -140,17 +160,79 @@ public final class ChatViewModel {
 
     /** Connects with the host, port and nickname entered; the nickname is claimed once the server welcomes us. */
     public void connect() {
+        takeUrlApart();
         if (!canConnect.get()) {
             return;
         }
         claimedNick = nickname.get().strip();
         nickError.set("");
+        certificateProblem.set(null);
         int portNumber = parsePort(port.get());
-        settingsStore.save(new Settings(host.get().strip(), portNumber, claimedNick));
+        settingsStore.save(new Settings(host.get().strip(), portNumber, claimedNick, secure.get()));
         wantConnected = true;
         resumeToken = null;
         reconnectAttempt = 0;
-        connection.connect(host.get().strip(), portNumber, null);
+        connection.connect(host.get().strip(), portNumber, secure.get(), null);
+    }
+
+    /** A {@code ws://} or {@code wss://} URL typed as the host fills host, port and the TLS choice. */
+    private void takeUrlApart() {
+        String typed = host.get().strip();
+        String lower = typed.toLowerCase(Locale.ROOT);
+        if (!lower.startsWith("ws://") && !lower.startsWith("wss://")) {
+            return;
+        }
+        try {
+            URI uri = new URI(typed);
+            boolean tls = lower.startsWith("wss://");
+            if (uri.getHost() == null) {
+                return;
+            }
+            secure.set(tls);
+            host.set(uri.getHost());
+            port.set(String.valueOf(uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80));
+        } catch (URISyntaxException e) {
+            // Left as typed: the connection reports the host as invalid.
+        }
+    }
+
+    /** Trusts the certificate the server presented, for this host and port from now on, and connects again. */
+    public void trustCertificate() {
+        CertificateProblem problem = certificateProblem.get();
+        if (problem == null) {
+            return;
+        }
+        pins.pin(problem.host().toLowerCase(Locale.ROOT) + ":" + problem.port(), problem.fingerprint());
+        certificateProblem.set(null);
+        addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null, "You trust the certificate of " + problem.server()
+                + " (SHA-256 " + problem.fingerprint() + ")");
+        if (resumeToken != null) {
+            wantConnected = true;
+            connection.connect(problem.host(), problem.port(), true, resumeToken);
+        } else {
+            connect();
+        }
+    }
+
+    /** Does not trust the certificate: stays offline. */
+    public void distrustCertificate() {
+        CertificateProblem problem = certificateProblem.get();
+        certificateProblem.set(null);
+        if (problem != null) {
+            status.set("Offline: the certificate of " + problem.server() + " is not trusted");
+        }
+    }
+
+    /** Gives the server the password it asked for. */
+    public void submitPassword() {
+        if (!passwordRequested.get() || password.get().isEmpty()) {
+            return;
+        }
+        givenPassword = password.get();
+        password.set("");
+        passwordRequested.set(false);
+        status.set("Checking the password…");
+        connection.send(new ClientEvent.Auth(givenPassword, null));
     }
 
     /** Disconnects, or stops trying to reconnect. */
@@ -166,7 +248,7 @@ public final class ChatViewModel {
             return;
         }
         cancelReconnect.run();
-        connection.connect(host.get().strip(), parsePort(port.get()), resumeToken);
+        connection.connect(host.get().strip(), parsePort(port.get()), secure.get(), resumeToken);
     }
 
     /** Sends the draft to the current room, or as a whisper when a person is chosen. */
@@ -239,7 +321,15 @@ public final class ChatViewModel {
                 forgetSession("Disconnected.");
             }
             case FAILED -> {
-                if (wantConnected && resumeToken != null) {
+                passwordRequested.set(false);
+                if (certificateProblem.get() != null) {
+                    // Trying again changes nothing: the user decides (trustCertificate / distrustCertificate).
+                    wantConnected = false;
+                    stopReconnecting();
+                    status.set(certificateProblem.get().changed()
+                            ? "Stopped: the certificate of " + certificateProblem.get().server() + " has CHANGED"
+                            : "Stopped: the certificate of " + certificateProblem.get().server() + " is not trusted");
+                } else if (wantConnected && resumeToken != null) {
                     scheduleReconnect(detail);
                 } else {
                     wantConnected = false;
@@ -248,6 +338,8 @@ public final class ChatViewModel {
                 }
             }
             case REFUSED -> {
+                passwordRequested.set(false);
+                givenPassword = "";
                 wantConnected = false;
                 stopReconnecting();
                 status.set("Offline: " + detail + "; not reconnecting");
@@ -274,7 +366,7 @@ public final class ChatViewModel {
                 reconnectAttempt));
         cancelReconnect = scheduler.schedule(delay, () -> {
             if (wantConnected) {
-                connection.connect(host.get().strip(), parsePort(port.get()), resumeToken);
+                connection.connect(host.get().strip(), parsePort(port.get()), secure.get(), resumeToken);
             }
         });
     }
@@ -291,7 +383,9 @@ public final class ChatViewModel {
     }
 
     private void handle(ServerEvent event) {
-        if (event instanceof ServerEvent.Welcome welcome) {
+        if (event instanceof ServerEvent.AuthRequired) {
+            onAuthRequired();
+        } else if (event instanceof ServerEvent.Welcome welcome) {
             onWelcome(welcome);
         } else if (event instanceof ServerEvent.NickChanged change) {
             onNickChanged(change);
@@ -318,7 +412,18 @@ public final class ChatViewModel {
         }
     }
 
+    /** The server has a password: the one given earlier in this session is sent again, else the user is asked. */
+    private void onAuthRequired() {
+        if (!givenPassword.isEmpty()) {
+            connection.send(new ClientEvent.Auth(givenPassword, null));
+            return;
+        }
+        passwordRequested.set(true);
+        status.set("The server asks for a password");
+    }
+
     private void onWelcome(ServerEvent.Welcome welcome) {
+        passwordRequested.set(false);
         boolean wasReconnecting = reconnecting.get();
         stopReconnecting();
         resumeToken = welcome.resume();
@@ -563,6 +668,25 @@ public final class ChatViewModel {
 
     public StringProperty hostProperty() {
         return host;
+    }
+
+    /** Whether to connect with TLS ({@code wss://}). */
+    public BooleanProperty secureProperty() {
+        return secure;
+    }
+
+    /** The password being typed, when the server asked for one. */
+    public StringProperty passwordProperty() {
+        return password;
+    }
+
+    public ReadOnlyBooleanProperty passwordRequestedProperty() {
+        return passwordRequested.getReadOnlyProperty();
+    }
+
+    /** A certificate waiting for the user's decision, or null. */
+    public ReadOnlyObjectProperty<CertificateProblem> certificateProblemProperty() {
+        return certificateProblem.getReadOnlyProperty();
     }
 
     public StringProperty portProperty() {

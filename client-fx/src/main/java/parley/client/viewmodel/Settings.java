@@ -1,7 +1,11 @@
 package parley.client.viewmodel;
 
-/** What the client remembers between launches. */
-public record Settings(String host, int port, String nick) {
+/** What the client remembers between launches; {@code secure} means TLS ({@code wss://}). */
+public record Settings(String host, int port, String nick, boolean secure) {
+    public Settings(String host, int port, String nick) {
+        this(host, port, nick, false);
+    }
+
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_PORT = 8025;
 

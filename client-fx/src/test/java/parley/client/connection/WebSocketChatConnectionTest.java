@@ -28,7 +28,8 @@ class WebSocketChatConnectionTest {
     void aServerThatStopsAnsweringIsNoticedWithinIntervalPlusTimeout() throws Exception {
         try (var server = new ServerSocket(0)) {
             CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> acceptAndGoSilent(server));
-            var connection = new WebSocketChatConnection(Duration.ofMillis(300), Duration.ofMillis(300));
+            var connection = new WebSocketChatConnection(new ServerTrust(new MemoryPins(), List.of(), null),
+                    Duration.ofMillis(300), Duration.ofMillis(300));
             List<String> states = new CopyOnWriteArrayList<>();
             connection.setListener(new ChatConnection.Listener() {
                 @Override

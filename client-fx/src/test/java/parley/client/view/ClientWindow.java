@@ -8,6 +8,8 @@ import javafx.scene.control.ListView;
 import javafx.stage.Stage;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
+import parley.client.connection.MemoryPins;
+import parley.client.connection.ServerTrust;
 import parley.client.connection.WebSocketChatConnection;
 import parley.client.viewmodel.Backoff;
 import parley.client.viewmodel.ChatViewModel;
@@ -37,12 +39,17 @@ final class ClientWindow {
     }
 
     static ClientWindow open(int port, int index) throws Exception {
+        return open(port, index, false, new ServerTrust(new MemoryPins(), List.of(), null));
+    }
+
+    /** A window for a server at localhost:port, over TLS when secure, trusting as {@code trust} says. */
+    static ClientWindow open(int port, int index, boolean secure, ServerTrust trust) throws Exception {
         var holder = new ClientWindow[1];
         FxToolkit.setupFixture(() -> {
-            var connection = new WebSocketChatConnection();
+            var connection = new WebSocketChatConnection(trust);
             var events = new PausableExecutor();
-            var model = new ChatViewModel(connection, events, new FixedSettings(new Settings("localhost", port, "")),
-                    Clock.systemDefaultZone(), "lobby", ClientWindow::later, new Backoff(() -> 1.0));
+            var model = new ChatViewModel(connection, events, new FixedSettings(new Settings("localhost", port, "", secure)),
+                    trust.pins(), Clock.systemDefaultZone(), "lobby", ClientWindow::later, new Backoff(() -> 1.0));
             var stage = new Stage();
             var scene = new Scene(new ChatView(model, ZoneId.systemDefault()).root(), 900, 560);
             scene.getStylesheets().add(ChatView.class.getResource(ChatView.STYLESHEET).toExternalForm());

@@ -2,7 +2,9 @@ package parley.client.viewmodel;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import parley.client.connection.CertificateProblem;
 import parley.client.connection.ConnectionState;
+import parley.client.connection.ServerTrust;
 import parley.protocol.ClientEvent;
 import parley.protocol.ServerEvent;
 import parley.protocol.ServerEvent.Joined;
@@ -12,7 +14,9 @@ import parley.protocol.ServerEvent.Presence;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +32,7 @@ class ChatViewModelTest {
 
     @BeforeEach
     void createModel() {
-        model = new ChatViewModel(connection, Runnable::run, settings,
+        model = new ChatViewModel(connection, Runnable::run, settings, settings,
                 Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), "lobby", scheduler, new Backoff(() -> 1.0));
     }
 
@@ -72,7 +76,7 @@ class ChatViewModelTest {
     void rememberedSettingsFillTheFieldsOfTheNextLaunch() {
         settings.saved = new Settings("example.org", 9999, "zoe");
 
-        var next = new ChatViewModel(new FakeChatConnection(), Runnable::run, settings, Clock.systemUTC(), "lobby",
+        var next = new ChatViewModel(new FakeChatConnection(), Runnable::run, settings, settings, Clock.systemUTC(), "lobby",
                 new FakeScheduler(), new Backoff(() -> 1.0));
 
         assertThat(next.hostProperty().get()).isEqualTo("example.org");
@@ -414,6 +418,101 @@ class ChatViewModelTest {
     }
 
     @Test
+    void anUntrustedCertificateStopsTheClientUntilTheUserTrustsIt() {
+        model.secureProperty().set(true);
+        model.hostProperty().set("chat.example");
+        model.connect();
+        var problem = new CertificateProblem("chat.example", 8025, "AB:CD", null, "the certificate is self-signed");
+
+        connection.failOnCertificate(problem);
+        scheduler.runDue();
+
+        assertThat(model.certificateProblemProperty().get()).isEqualTo(problem);
+        assertThat(model.reconnectingProperty().get()).isFalse();
+        assertThat(model.statusProperty().get()).contains("not trusted");
+        assertThat(connection.resumeTokens()).hasSize(1);
+
+        model.trustCertificate();
+
+        assertThat(settings.pins).containsEntry("chat.example:8025", "AB:CD");
+        assertThat(model.certificateProblemProperty().get()).isNull();
+        assertThat(connection.resumeTokens()).hasSize(2);
+        assertThat(connection.connectedTo()).isEqualTo("wss://chat.example:8025");
+    }
+
+    @Test
+    void aChangedCertificateIsNotTrustedUnlessTheUserSaysSo() {
+        model.secureProperty().set(true);
+        model.connect();
+        var changed = new CertificateProblem("localhost", 8025, "NE:WW", "OL:DD", "the certificate is self-signed");
+
+        connection.failOnCertificate(changed);
+        model.distrustCertificate();
+
+        assertThat(changed.changed()).isTrue();
+        assertThat(settings.pins).isEmpty();
+        assertThat(model.certificateProblemProperty().get()).isNull();
+        assertThat(model.statusProperty().get()).contains("not trusted");
+        assertThat(connection.resumeTokens()).hasSize(1);
+    }
+
+    @Test
+    void aWssUrlAsTheHostTurnsOnTlsWithItsPort() {
+        model.hostProperty().set("wss://chat.example.org:9443");
+
+        model.connect();
+
+        assertThat(model.secureProperty().get()).isTrue();
+        assertThat(model.hostProperty().get()).isEqualTo("chat.example.org");
+        assertThat(model.portProperty().get()).isEqualTo("9443");
+        assertThat(connection.connectedTo()).isEqualTo("wss://chat.example.org:9443");
+    }
+
+    @Test
+    void theServersPasswordIsAskedForOnceAndGivenAgainWhenReconnecting() {
+        model.connect();
+        connection.open();
+        connection.serverSends(new ServerEvent.AuthRequired());
+        assertThat(model.passwordRequestedProperty().get()).isTrue();
+        assertThat(connection.sent()).isEmpty();
+
+        model.passwordProperty().set("open sesame");
+        model.submitPassword();
+        assertThat(connection.lastSent(ClientEvent.Auth.class).password()).isEqualTo("open sesame");
+        assertThat(model.passwordRequestedProperty().get()).isFalse();
+        assertThat(model.passwordProperty().get()).isEmpty();
+        connection.serverSends(ServerEvent.Welcome.fresh("guest-1", "token-1"));
+
+        connection.fail("the network went away");
+        scheduler.runDue();
+        connection.open();
+        connection.clear();
+        connection.serverSends(new ServerEvent.AuthRequired());
+
+        assertThat(connection.sent()).containsExactly(new ClientEvent.Auth("open sesame", null));
+        assertThat(model.passwordRequestedProperty().get()).isFalse();
+    }
+
+    @Test
+    void aWrongPasswordIsForgottenAndAskedForAgainNextTime() {
+        model.connect();
+        connection.open();
+        connection.serverSends(new ServerEvent.AuthRequired());
+        model.passwordProperty().set("guess");
+        model.submitPassword();
+        connection.refuse("the server closed the connection (4501: wrong password)");
+        assertThat(model.statusProperty().get()).contains("wrong password");
+
+        model.connect();
+        connection.open();
+        connection.clear();
+        connection.serverSends(new ServerEvent.AuthRequired());
+
+        assertThat(connection.sent()).isEmpty();
+        assertThat(model.passwordRequestedProperty().get()).isTrue();
+    }
+
+    @Test
     void messagesThatCannotArriveShowAsAMarkerInTheirRoomsLog() {
         connectAndWelcome("ann");
         join("lobby", "ann");
@@ -535,9 +634,20 @@ class ChatViewModelTest {
         return lines().stream().map(LogLine::text).toList();
     }
 
-    /** Settings kept in a field. */
-    private static final class InMemorySettings implements Settings.Store {
+    /** Settings and trusted certificates kept in fields. */
+    private static final class InMemorySettings implements Settings.Store, ServerTrust.Pins {
         Settings saved = Settings.defaults();
+        final Map<String, String> pins = new HashMap<>();
+
+        @Override
+        public String pinned(String server) {
+            return pins.get(server);
+        }
+
+        @Override
+        public void pin(String server, String fingerprint) {
+            pins.put(server, fingerprint);
+        }
 
         @Override
         public Settings load() {

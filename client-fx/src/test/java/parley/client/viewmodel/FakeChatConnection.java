@@ -1,5 +1,6 @@
 package parley.client.viewmodel;
 
+import parley.client.connection.CertificateProblem;
 import parley.client.connection.ChatConnection;
 import parley.client.connection.ConnectionState;
 import parley.protocol.ClientEvent;
@@ -22,8 +23,8 @@ final class FakeChatConnection implements ChatConnection {
     }
 
     @Override
-    public void connect(String host, int port, String resumeToken) {
-        connectedTo = host + ":" + port;
+    public void connect(String host, int port, boolean secure, String resumeToken) {
+        connectedTo = (secure ? "wss://" : "") + host + ":" + port;
         resumeTokens.add(resumeToken);
         listener.onStateChanged(ConnectionState.CONNECTING, null);
     }
@@ -51,6 +52,11 @@ final class FakeChatConnection implements ChatConnection {
         for (ServerEvent event : events) {
             listener.onEvent(event);
         }
+    }
+
+    void failOnCertificate(CertificateProblem problem) {
+        listener.onCertificateProblem(problem);
+        listener.onStateChanged(ConnectionState.FAILED, "the server's certificate is not trusted: " + problem.reason());
     }
 
     void refuse(String why) {
