@@ -41,6 +41,8 @@ public final class ChatView {
     public static final String SECURE = "secure";
     public static final String PASSWORD = "password";
     public static final String SIGN_IN = "signIn";
+    public static final String CERTIFICATE_BAR = "certificateBar";
+    public static final String PASSWORD_BAR = "passwordBar";
     public static final String CERTIFICATE_MESSAGE = "certificateMessage";
     public static final String TRUST_CERTIFICATE = "trustCertificate";
     public static final String DISTRUST_CERTIFICATE = "distrustCertificate";
@@ -173,6 +175,7 @@ public final class ChatView {
         signIn.setId(SIGN_IN);
         signIn.setOnAction(event -> model.submitPassword());
         var bar = new HBox(8, label("This server has a password:"), password, signIn);
+        bar.setId(PASSWORD_BAR);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(0, 8, 8, 8));
         bar.visibleProperty().bind(model.passwordRequestedProperty());
@@ -199,6 +202,7 @@ public final class ChatView {
         distrust.setDefaultButton(true);
         var buttons = new HBox(8, trust, distrust);
         var bar = new VBox(6, message, buttons);
+        bar.setId(CERTIFICATE_BAR);
         bar.setPadding(new Insets(8));
         bar.getStyleClass().add("certificate-bar");
         bar.visibleProperty().bind(model.certificateProblemProperty().isNotNull());

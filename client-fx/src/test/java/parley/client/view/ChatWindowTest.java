@@ -1,6 +1,8 @@
 package parley.client.view;
 
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.PasswordField;
 import javafx.scene.Node;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -16,12 +18,23 @@ import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 import parley.client.viewmodel.Recipient;
+import parley.client.connection.MemoryPins;
+import parley.client.connection.ServerTrust;
+import parley.protocol.EventCodec;
 import parley.server.ParleyServer;
+import parley.server.TestCertificates;
+import parley.server.access.Access;
+import parley.server.access.Password;
+import parley.server.chat.LocalChat;
+import parley.server.transport.TlsSettings;
 import parley.server.chat.ChatLimits;
 import parley.server.transport.TransportLimits;
 import parley.server.transport.WebSocketServer;
 
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -213,6 +226,42 @@ class ChatWindowTest {
     }
 
     // --- steps a user takes
+
+    @Test
+    void aSecureServerWithAPasswordAndAnUnknownCertificateIsTrustedOnceAndJoined() throws Exception {
+        var ca = TestCertificates.ca("Dave's own CA");
+        var certificate = TestCertificates.server(ca);
+        Path folder = Files.createTempDirectory("parley-tls");
+        Path[] files = TestCertificates.writePem(folder, "server", certificate);
+        var secureServer = ParleyServer.start("127.0.0.1", 0,
+                new LocalChat(new EventCodec(), ChatLimits.defaults(), Clock.systemUTC()), TransportLimits.defaults(),
+                Access.open().withPassword(Password.of("open sesame")),
+                TlsSettings.fromPem(files[0], files[1], null, null, TlsSettings.ClientAuth.NONE));
+        try {
+            var dave = ClientWindow.open(secureServer.port(), windows.size(), true,
+                    new ServerTrust(new MemoryPins(), List.of(), null));
+            windows.add(dave);
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(dave.<CheckBox>node(robot, ChatView.SECURE).isSelected()).isTrue();
+
+            replaceText(dave, ChatView.NICKNAME, "dave");
+            robot.clickOn(dave.<Button>node(robot, ChatView.CONNECT));
+            eventually(() -> dave.node(robot, ChatView.CERTIFICATE_BAR).isVisible());
+            assertThat(text(dave, ChatView.CERTIFICATE_MESSAGE)).contains("is not trusted")
+                    .contains(ServerTrust.fingerprint(certificate.certificate()));
+
+            robot.clickOn(dave.<Button>node(robot, ChatView.TRUST_CERTIFICATE));
+            eventually(() -> dave.node(robot, ChatView.PASSWORD_BAR).isVisible());
+            robot.clickOn(dave.<PasswordField>node(robot, ChatView.PASSWORD)).write("open sesame").type(KeyCode.ENTER);
+
+            eventually(() -> text(dave, ChatView.STATUS).equals("Connected as dave")
+                    && dave.model().joinedRooms().contains("lobby"));
+            assertThat(dave.node(robot, ChatView.CERTIFICATE_BAR).isVisible()).isFalse();
+            assertThat(dave.node(robot, ChatView.PASSWORD_BAR).isVisible()).isFalse();
+        } finally {
+            secureServer.stop();
+        }
+    }
 
     private ClientWindow window() throws Exception {
         var window = ClientWindow.open(server.port(), windows.size());
