@@ -91,6 +91,8 @@ public final class ChatView {
         host.setOnAction(event -> model.connect());
 
         var port = field(PORT, "port", 5);
+        // The bar gives way from the status label first: a port cut to "84" would mislead.
+        port.setMinWidth(Region.USE_PREF_SIZE);
         port.textProperty().bindBidirectional(model.portProperty());
         port.disableProperty().bind(active);
         port.setOnAction(event -> model.connect());
