@@ -52,7 +52,7 @@ public final class ParleyClientApp extends Application {
             return;
         }
         connection = new WebSocketChatConnection(trust);
-        var model = new ChatViewModel(connection, Platform::runLater, settings, settings,
+        var model = new ChatViewModel(connection, Platform::runLater, settings, trust,
                 Clock.systemDefaultZone(), options.room, ParleyClientApp::later,
                 new Backoff(ThreadLocalRandom.current()::nextDouble));
         if (options.host != null) {

@@ -42,7 +42,8 @@ public final class ServerTrust {
 
     private final Pins pins;
     private final List<X509Certificate> trustFile;
-    private final KeyManager[] clientKeys;
+    private volatile KeyManager[] clientKeys;
+    private volatile String clientCertificateName;
 
     public ServerTrust(Pins pins, List<X509Certificate> trustFile, KeyManager[] clientKeys) {
         this.pins = pins;
@@ -52,6 +53,35 @@ public final class ServerTrust {
 
     public Pins pins() {
         return pins;
+    }
+
+    /**
+     * From the next connection on, presents the client certificate in this PKCS#12 file to servers that ask.
+     *
+     * @return the certificate's subject, for showing
+     */
+    public String useClientCertificate(Path pkcs12, char[] password) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(pkcs12)) {
+            store.load(in, password);
+        }
+        String subject = null;
+        for (String alias : java.util.Collections.list(store.aliases())) {
+            if (store.isKeyEntry(alias) && store.getCertificate(alias) instanceof X509Certificate certificate) {
+                subject = certificate.getSubjectX500Principal().getName();
+            }
+        }
+        if (subject == null) {
+            throw new GeneralSecurityException("no key with a certificate in " + pkcs12.getFileName());
+        }
+        clientKeys = readClientCertificate(pkcs12, password);
+        clientCertificateName = subject;
+        return subject;
+    }
+
+    /** The subject of the client certificate in use, or null. */
+    public String clientCertificateName() {
+        return clientCertificateName;
     }
 
     /**

@@ -214,7 +214,7 @@ public final class WebSocketChatConnection implements ChatConnection {
         }
         if (secure && (all.contains("bad_certificate") || all.contains("certificate_required")
                 || all.contains("certificate_unknown") && !all.contains("PKIX"))) {
-            return "the server wants a client certificate it trusts: start the client with --client-cert FILE";
+            return "the server wants a client certificate it trusts: choose one with Certificate… (or --client-cert FILE)";
         }
         if (secure && cause instanceof SSLException) {
             return "the TLS handshake failed: " + cause.getMessage();

@@ -8,6 +8,8 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Dialog;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -22,6 +24,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
 import javafx.util.StringConverter;
 import parley.client.connection.ConnectionState;
 import parley.client.viewmodel.ChatViewModel;
@@ -29,6 +32,7 @@ import parley.client.viewmodel.LogLine;
 import parley.client.viewmodel.Recipient;
 import parley.protocol.ServerEvent;
 
+import java.io.File;
 import java.time.ZoneId;
 
 /** The chat window's controls, built in code and bound to a {@link ChatViewModel}. Create on the FX thread. */
@@ -39,6 +43,7 @@ public final class ChatView {
     public static final String NICK_ERROR = "nickError";
     public static final String CONNECT = "connect";
     public static final String SECURE = "secure";
+    public static final String CLIENT_CERTIFICATE = "clientCertificate";
     public static final String PASSWORD = "password";
     public static final String SIGN_IN = "signIn";
     public static final String CERTIFICATE_BAR = "certificateBar";
@@ -158,12 +163,44 @@ public final class ChatView {
         secure.disableProperty().bind(active);
         secure.setMinWidth(Region.USE_PREF_SIZE);
 
-        var bar = new HBox(8, label("Host"), host, label("Port"), port, secure, label("Nickname"), nickname,
+        var certificate = new Button("Certificate…");
+        certificate.setId(CLIENT_CERTIFICATE);
+        certificate.setMinWidth(Region.USE_PREF_SIZE);
+        certificate.disableProperty().bind(active.or(model.secureProperty().not()));
+        var certificateTip = new Tooltip();
+        certificateTip.textProperty().bind(model.clientCertificateProperty().map(subject -> subject.isEmpty()
+                ? "Choose a client certificate (PKCS#12) for servers that ask for one" : "Client certificate: " + subject));
+        certificate.setTooltip(certificateTip);
+        certificate.setOnAction(event -> chooseClientCertificate());
+
+        var bar = new HBox(8, label("Host"), host, label("Port"), port, secure, certificate, label("Nickname"), nickname,
                 nickError, connect, reconnectNow, status);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(8));
         bar.getStyleClass().add("connection-bar");
         return new VBox(bar, passwordBar(), certificateBar());
+    }
+
+    /** Asks for a PKCS#12 file and its password, and hands both to the view model. */
+    private void chooseClientCertificate() {
+        var chooser = new FileChooser();
+        chooser.setTitle("Client certificate");
+        chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("PKCS#12 (*.p12, *.pfx)", "*.p12", "*.pfx"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        File file = chooser.showOpenDialog(root.getScene().getWindow());
+        if (file == null) {
+            return;
+        }
+        var password = new PasswordField();
+        password.setPromptText("password of " + file.getName());
+        var dialog = new Dialog<char[]>();
+        dialog.setTitle("Client certificate");
+        dialog.setHeaderText("Password of " + file.getName());
+        dialog.getDialogPane().setContent(password);
+        dialog.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
+        dialog.setResultConverter(button -> button == ButtonType.OK ? password.getText().toCharArray() : null);
+        Platform.runLater(password::requestFocus);
+        dialog.showAndWait().ifPresent(secret -> model.useClientCertificate(file.toPath(), secret));
     }
 
     /** Shown when the server asks for its password. */

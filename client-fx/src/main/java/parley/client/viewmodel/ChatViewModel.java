@@ -23,7 +23,10 @@ import parley.client.connection.ConnectionState;
 import parley.protocol.ClientEvent;
 import parley.protocol.ServerEvent;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,6 +70,7 @@ public final class ChatViewModel {
     private final ReadOnlyBooleanWrapper reconnecting = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyObjectWrapper<CertificateProblem> certificateProblem = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyBooleanWrapper passwordRequested = new ReadOnlyBooleanWrapper(false);
+    private final ReadOnlyStringWrapper clientCertificate = new ReadOnlyStringWrapper("");
     private final ObservableList<String> joinedRooms = FXCollections.observableArrayList();
     private final ObservableList<Recipient> recipients = FXCollections.observableArrayList(Recipient.EVERYONE);
     private final ObservableList<ServerEvent.RoomInfo> serverRooms = FXCollections.observableArrayList();
@@ -82,7 +86,7 @@ public final class ChatViewModel {
     // --- internal state
     private final ChatConnection connection;
     private final Settings.Store settingsStore;
-    private final ServerTrust.Pins pins;
+    private final ServerTrust trust;
     /** The password given for this server in this session, sent again when reconnecting; empty when none. */
     private String givenPassword = "";
     private final Clock clock;
@@ -106,10 +110,10 @@ public final class ChatViewModel {
     private Runnable cancelReconnect = () -> { };
 
     public ChatViewModel(ChatConnection connection, Executor fxThread, Settings.Store settingsStore,
-                         ServerTrust.Pins pins, Clock clock, String initialRoom, Scheduler scheduler, Backoff backoff) {
+                         ServerTrust trust, Clock clock, String initialRoom, Scheduler scheduler, Backoff backoff) {
         this.connection = connection;
         this.settingsStore = settingsStore;
-        this.pins = pins;
+        this.trust = trust;
         this.clock = clock;
         this.initialRoom = initialRoom;
         this.scheduler = scheduler;
@@ -119,6 +123,7 @@ public final class ChatViewModel {
         port.set(String.valueOf(settings.port()));
         nickname.set(settings.nick());
         secure.set(settings.secure());
+        clientCertificate.set(trust.clientCertificateName() == null ? "" : trust.clientCertificateName());
         log.set(logFor(null));
 
         canConnect = Bindings.createBooleanBinding(
@@ -202,7 +207,7 @@ public final class ChatViewModel {
         if (problem == null) {
             return;
         }
-        pins.pin(problem.host().toLowerCase(Locale.ROOT) + ":" + problem.port(), problem.fingerprint());
+        trust.pins().pin(problem.host().toLowerCase(Locale.ROOT) + ":" + problem.port(), problem.fingerprint());
         certificateProblem.set(null);
         addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null, "You trust the certificate of " + problem.server()
                 + " (SHA-256 " + problem.fingerprint() + ")");
@@ -220,6 +225,21 @@ public final class ChatViewModel {
         certificateProblem.set(null);
         if (problem != null) {
             status.set("Offline: the certificate of " + problem.server() + " is not trusted");
+        }
+    }
+
+    /** Presents this PKCS#12 client certificate from the next connection on; says in the log whether it worked. */
+    public void useClientCertificate(Path pkcs12, char[] password) {
+        try {
+            String subject = trust.useClientCertificate(pkcs12, password);
+            clientCertificate.set(subject);
+            addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null, "Client certificate " + subject + " ("
+                    + pkcs12.getFileName() + ") is used from the next connection on");
+        } catch (IOException | GeneralSecurityException e) {
+            addLine(currentRoom.get(), LogLine.Kind.ERROR, null, "Cannot use " + pkcs12.getFileName()
+                    + " as a client certificate (wrong password, or not a PKCS#12 file): " + e.getMessage());
+        } finally {
+            java.util.Arrays.fill(password, '\0');
         }
     }
 
@@ -678,6 +698,11 @@ public final class ChatViewModel {
     /** The password being typed, when the server asked for one. */
     public StringProperty passwordProperty() {
         return password;
+    }
+
+    /** The subject of the client certificate presented to servers that ask, or empty. */
+    public ReadOnlyStringProperty clientCertificateProperty() {
+        return clientCertificate.getReadOnlyProperty();
     }
 
     public ReadOnlyBooleanProperty passwordRequestedProperty() {

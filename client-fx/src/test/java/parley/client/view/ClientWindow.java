@@ -49,7 +49,7 @@ final class ClientWindow {
             var connection = new WebSocketChatConnection(trust);
             var events = new PausableExecutor();
             var model = new ChatViewModel(connection, events, new FixedSettings(new Settings("localhost", port, "", secure)),
-                    trust.pins(), Clock.systemDefaultZone(), "lobby", ClientWindow::later, new Backoff(() -> 1.0));
+                    trust, Clock.systemDefaultZone(), "lobby", ClientWindow::later, new Backoff(() -> 1.0));
             var stage = new Stage();
             var scene = new Scene(new ChatView(model, ZoneId.systemDefault()).root(), 900, 560);
             scene.getStylesheets().add(ChatView.class.getResource(ChatView.STYLESHEET).toExternalForm());

@@ -2,6 +2,8 @@ package parley.client.viewmodel;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import parley.server.TestCertificates;
 import parley.client.connection.CertificateProblem;
 import parley.client.connection.ConnectionState;
 import parley.client.connection.ServerTrust;
@@ -11,6 +13,7 @@ import parley.protocol.ServerEvent.Joined;
 import parley.protocol.ServerEvent.Message;
 import parley.protocol.ServerEvent.Presence;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -28,11 +31,12 @@ class ChatViewModelTest {
     private final FakeChatConnection connection = new FakeChatConnection();
     private final InMemorySettings settings = new InMemorySettings();
     private final FakeScheduler scheduler = new FakeScheduler();
+    private final ServerTrust trust = new ServerTrust(settings, List.of(), null);
     private ChatViewModel model;
 
     @BeforeEach
     void createModel() {
-        model = new ChatViewModel(connection, Runnable::run, settings, settings,
+        model = new ChatViewModel(connection, Runnable::run, settings, trust,
                 Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), "lobby", scheduler, new Backoff(() -> 1.0));
     }
 
@@ -76,7 +80,7 @@ class ChatViewModelTest {
     void rememberedSettingsFillTheFieldsOfTheNextLaunch() {
         settings.saved = new Settings("example.org", 9999, "zoe");
 
-        var next = new ChatViewModel(new FakeChatConnection(), Runnable::run, settings, settings, Clock.systemUTC(), "lobby",
+        var next = new ChatViewModel(new FakeChatConnection(), Runnable::run, settings, trust, Clock.systemUTC(), "lobby",
                 new FakeScheduler(), new Backoff(() -> 1.0));
 
         assertThat(next.hostProperty().get()).isEqualTo("example.org");
@@ -454,6 +458,21 @@ class ChatViewModelTest {
         assertThat(model.certificateProblemProperty().get()).isNull();
         assertThat(model.statusProperty().get()).contains("not trusted");
         assertThat(connection.resumeTokens()).hasSize(1);
+    }
+
+    @Test
+    void aClientCertificateIsTakenFromAPkcs12FileAndABadOneIsReported(@TempDir Path folder) throws Exception {
+        var ca = TestCertificates.ca("Test CA");
+        Path p12 = TestCertificates.writePkcs12(folder.resolve("alice.p12"), TestCertificates.client(ca, "alice"),
+                "pw".toCharArray());
+
+        model.useClientCertificate(p12, "wrong".toCharArray());
+        assertThat(model.clientCertificateProperty().get()).isEmpty();
+        assertThat(texts()).anyMatch(text -> text.startsWith("Cannot use alice.p12 as a client certificate"));
+
+        model.useClientCertificate(p12, "pw".toCharArray());
+        assertThat(model.clientCertificateProperty().get()).isEqualTo("CN=alice");
+        assertThat(trust.clientCertificateName()).isEqualTo("CN=alice");
     }
 
     @Test
