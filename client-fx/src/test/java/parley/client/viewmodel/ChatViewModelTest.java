@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import parley.server.TestCertificates;
 import parley.client.connection.CertificateProblem;
 import parley.client.connection.ConnectionState;
+import parley.client.connection.MemoryPins;
 import parley.client.connection.ServerTrust;
 import parley.protocol.ClientEvent;
 import parley.protocol.ServerEvent;
@@ -17,9 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +30,8 @@ class ChatViewModelTest {
     private final FakeChatConnection connection = new FakeChatConnection();
     private final InMemorySettings settings = new InMemorySettings();
     private final FakeScheduler scheduler = new FakeScheduler();
-    private final ServerTrust trust = new ServerTrust(settings, List.of(), null);
+    private final MemoryPins pins = new MemoryPins();
+    private final ServerTrust trust = new ServerTrust(pins, List.of(), null);
     private ChatViewModel model;
 
     @BeforeEach
@@ -438,7 +438,7 @@ class ChatViewModelTest {
 
         model.trustCertificate();
 
-        assertThat(settings.pins).containsEntry("chat.example:8025", "AB:CD");
+        assertThat(pins.pinned("chat.example:8025")).isEqualTo("AB:CD");
         assertThat(model.certificateProblemProperty().get()).isNull();
         assertThat(connection.resumeTokens()).hasSize(2);
         assertThat(connection.connectedTo()).isEqualTo("wss://chat.example:8025");
@@ -454,7 +454,7 @@ class ChatViewModelTest {
         model.distrustCertificate();
 
         assertThat(changed.changed()).isTrue();
-        assertThat(settings.pins).isEmpty();
+        assertThat(pins.pinned("localhost:8025")).isNull();
         assertThat(model.certificateProblemProperty().get()).isNull();
         assertThat(model.statusProperty().get()).contains("not trusted");
         assertThat(connection.resumeTokens()).hasSize(1);
@@ -653,20 +653,9 @@ class ChatViewModelTest {
         return lines().stream().map(LogLine::text).toList();
     }
 
-    /** Settings and trusted certificates kept in fields. */
-    private static final class InMemorySettings implements Settings.Store, ServerTrust.Pins {
+    /** Settings kept in a field. */
+    private static final class InMemorySettings implements Settings.Store {
         Settings saved = Settings.defaults();
-        final Map<String, String> pins = new HashMap<>();
-
-        @Override
-        public String pinned(String server) {
-            return pins.get(server);
-        }
-
-        @Override
-        public void pin(String server, String fingerprint) {
-            pins.put(server, fingerprint);
-        }
 
         @Override
         public Settings load() {

@@ -7,11 +7,9 @@ import parley.protocol.ErrorReason;
 import parley.protocol.EventCodec;
 import parley.protocol.ServerEvent;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,25 +33,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code missed} event for them; renames and
  * whispers to users elsewhere are refused with {@link ErrorReason#CLUSTER_UNAVAILABLE}. Lock order: user, then room.
  */
-public final class ClusterChat implements Chat, AutoCloseable {
+public final class ClusterChat extends SessionKeeper implements Chat, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterChat.class);
-    private static final SecureRandom TOKENS = new SecureRandom();
     /** How long a sender waits for its own message to come back from the cluster before it gets its "ok". */
     private static final long ECHO_WAIT_MILLIS = 2_000;
     /** Ids missing beyond this many in one catch-up are counted, not looked up one by one. */
     private static final long MAX_LOOKUP_GAP = 100_000;
 
     private final EventCodec codec;
-    private final ChatLimits limits;
-    private final Clock clock;
     private final ClusterStore store;
     private final long leaseMillis;
     private final String node;
     private final ConcurrentMap<String, ChatUser> usersByNickKey = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, ChatUser> usersByResumeToken = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ChatUser> usersByOwner = new ConcurrentHashMap<>();
     private final ConcurrentMap<ChatUser, Seats> seats = new ConcurrentHashMap<>();
-    private final Set<ChatUser> droppedUsers = ConcurrentHashMap.newKeySet();
     private final ConcurrentMap<String, ClusterRoom> roomsByKey = new ConcurrentHashMap<>();
     private final AtomicLong userSerials = new AtomicLong();
     private final AtomicLong localGuestNumbers = new AtomicLong();
@@ -73,9 +66,8 @@ public final class ClusterChat implements Chat, AutoCloseable {
     }
 
     public ClusterChat(EventCodec codec, ChatLimits limits, Clock clock, ClusterStore store, Duration lease) {
+        super(limits, clock);
         this.codec = codec;
-        this.limits = limits;
-        this.clock = clock;
         this.store = store;
         this.leaseMillis = lease.toMillis();
         this.node = store.nodeId();
@@ -238,39 +230,8 @@ public final class ClusterChat implements Chat, AutoCloseable {
     }
 
     @Override
-    public void disconnect(ChatUser user, Peer peer) {
-        synchronized (user) {
-            if (user.peer() == peer) {
-                forget(user, true);
-            }
-        }
-    }
-
-    @Override
-    public void drop(ChatUser user, Peer peer) {
-        synchronized (user) {
-            if (user.peer() != peer || user.isGone() || user.isDropped()) {
-                return;
-            }
-            if (limits.gracePeriod().isZero()) {
-                forget(user, true);
-                return;
-            }
-            user.markDropped(clock.millis());
-            droppedUsers.add(user);
-        }
-    }
-
-    @Override
-    public void expireDroppedUsers() {
-        long expired = clock.millis() - limits.gracePeriod().toMillis();
-        for (ChatUser user : droppedUsers) {
-            synchronized (user) {
-                if (user.isDropped() && user.droppedAt() <= expired) {
-                    forget(user, true);
-                }
-            }
-        }
+    protected void forget(ChatUser user) {
+        forget(user, true);
     }
 
     /**
@@ -282,7 +243,6 @@ public final class ClusterChat implements Chat, AutoCloseable {
             return;
         }
         user.markGone();
-        droppedUsers.remove(user);
         Seats userSeats = seats.remove(user);
         usersByOwner.remove(userSeats.owner(), user);
         for (ClusterRoom room : List.copyOf(userSeats.rooms())) {
@@ -292,9 +252,7 @@ public final class ClusterChat implements Chat, AutoCloseable {
         }
         String key = Names.key(user.nick());
         usersByNickKey.remove(key, user);
-        if (user.resumeToken() != null) {
-            usersByResumeToken.remove(user.resumeToken(), user);
-        }
+        retireToken(user);
         if (announce) {
             try {
                 store.releaseNick(key, userSeats.owner());
@@ -311,19 +269,9 @@ public final class ClusterChat implements Chat, AutoCloseable {
         return node + "/" + userSerials.incrementAndGet();
     }
 
-    /** Call holding the user's monitor. */
-    private String newResumeToken(ChatUser user) {
-        byte[] bytes = new byte[24];
-        TOKENS.nextBytes(bytes);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        if (user.resumeToken() != null) {
-            usersByResumeToken.remove(user.resumeToken(), user);
-            String old = user.resumeToken();
-            tryStore(() -> store.deleteResume(old));
-        }
-        user.resumeToken(token);
-        usersByResumeToken.put(token, user);
-        return token;
+    @Override
+    protected void tokenRetired(String token) {
+        tryStore(() -> store.deleteResume(token));
     }
 
     private void saveResume(ChatUser user) {

@@ -4,10 +4,8 @@ import parley.protocol.CloseCodes;
 import parley.protocol.EventCodec;
 import parley.protocol.ServerEvent;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,23 +20,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code putIfAbsent}); each room has its own monitor, under which its id counter, buffer and member list
  * change and its deliveries are queued, so all members of a room see its events in the same order.
  */
-public final class LocalChat implements Chat {
-    private static final SecureRandom TOKENS = new SecureRandom();
-
+public final class LocalChat extends SessionKeeper implements Chat {
     private final EventCodec codec;
-    private final ChatLimits limits;
-    private final Clock clock;
     private final ConcurrentMap<String, ChatUser> usersByNickKey = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, ChatUser> usersByResumeToken = new ConcurrentHashMap<>();
-    private final Set<ChatUser> droppedUsers = ConcurrentHashMap.newKeySet();
     private final ConcurrentMap<String, Room> roomsByKey = new ConcurrentHashMap<>();
     private final AtomicLong guestNumbers = new AtomicLong();
     private final AtomicLong whisperNumbers = new AtomicLong();
 
     public LocalChat(EventCodec codec, ChatLimits limits, Clock clock) {
+        super(limits, clock);
         this.codec = codec;
-        this.limits = limits;
-        this.clock = clock;
     }
 
     @Override
@@ -89,70 +80,18 @@ public final class LocalChat implements Chat {
     }
 
     @Override
-    public void disconnect(ChatUser user, Peer peer) {
-        synchronized (user) {
-            if (user.peer() == peer) {
-                forget(user);
-            }
-        }
-    }
-
-    @Override
-    public void drop(ChatUser user, Peer peer) {
-        synchronized (user) {
-            if (user.peer() != peer || user.isGone() || user.isDropped()) {
-                return;
-            }
-            if (limits.gracePeriod().isZero()) {
-                forget(user);
-                return;
-            }
-            user.markDropped(clock.millis());
-            droppedUsers.add(user);
-        }
-    }
-
-    @Override
-    public void expireDroppedUsers() {
-        long expired = clock.millis() - limits.gracePeriod().toMillis();
-        for (ChatUser user : droppedUsers) {
-            synchronized (user) {
-                if (user.isDropped() && user.droppedAt() <= expired) {
-                    forget(user);
-                }
-            }
-        }
-    }
-
-    /** Call holding the user's monitor: the user leaves every room and frees nickname and token. */
-    private void forget(ChatUser user) {
+    protected void forget(ChatUser user) {
         if (user.isGone()) {
             return;
         }
         user.markGone();
-        droppedUsers.remove(user);
         for (Room room : List.copyOf(user.rooms())) {
             synchronized (room) {
                 removeMember(room, user);
             }
         }
         usersByNickKey.remove(Names.key(user.nick()), user);
-        if (user.resumeToken() != null) {
-            usersByResumeToken.remove(user.resumeToken(), user);
-        }
-    }
-
-    /** Call holding the user's monitor. */
-    private String newResumeToken(ChatUser user) {
-        byte[] bytes = new byte[24];
-        TOKENS.nextBytes(bytes);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        if (user.resumeToken() != null) {
-            usersByResumeToken.remove(user.resumeToken(), user);
-        }
-        user.resumeToken(token);
-        usersByResumeToken.put(token, user);
-        return token;
+        retireToken(user);
     }
 
     @Override
