@@ -26,11 +26,12 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -233,7 +234,7 @@ public final class ParleyServer implements Callable<Integer> {
     }
 
     private TlsSettings tls() throws TlsSettings.SetupException {
-        TlsSettings.ClientAuth clientAuth = switch (tlsClientAuth.toLowerCase(java.util.Locale.ROOT)) {
+        TlsSettings.ClientAuth clientAuth = switch (tlsClientAuth.toLowerCase(Locale.ROOT)) {
             case "want" -> TlsSettings.ClientAuth.WANT;
             case "need" -> TlsSettings.ClientAuth.NEED;
             default -> throw new IllegalArgumentException("--tls-client-auth must be want or need");

@@ -79,6 +79,31 @@ class WebSocketServerTest {
         assertThat(errors.toString()).contains("--port must be 0-65535");
     }
 
+    @Test
+    void theCommandLineExplainsTlsPasswordAndRedisMistakesInOneLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder)
+            throws Exception {
+        assertThat(run("--tls-cert", "server.crt")).startsWith("2: parley-server: --tls-cert and --tls-key go together");
+        assertThat(run("--tls-client-ca", "ca.crt")).startsWith("2: parley-server: --tls-client-ca needs TLS");
+        java.nio.file.Path notAKey = java.nio.file.Files.writeString(folder.resolve("server.key"), "not a key");
+        assertThat(run("--tls-cert", notAKey.toString(), "--tls-key", notAKey.toString()))
+                .startsWith("2: parley-server: cannot read certificates from");
+        assertThat(run("--password-file", folder.resolve("missing.txt").toString()))
+                .startsWith("2: parley-server: cannot read the password file");
+        int freePort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            freePort = socket.getLocalPort();
+        }
+        assertThat(run("--port", "0", "--redis", "redis://127.0.0.1:" + freePort, "--redis-timeout", "1"))
+                .startsWith("1: parley-server: cannot reach Redis at redis://127.0.0.1:" + freePort);
+    }
+
+    /** Runs the command line and returns "EXIT: first line of stderr". */
+    private static String run(String... args) {
+        var errors = new StringWriter();
+        int exitCode = new CommandLine(new ParleyServer()).setErr(new PrintWriter(errors, true)).execute(args);
+        return exitCode + ": " + errors.toString().lines().findFirst().orElse("");
+    }
+
     private static Optional<InetAddress> nonLoopbackAddress() throws Exception {
         return NetworkInterface.networkInterfaces()
                 .flatMap(NetworkInterface::inetAddresses)
