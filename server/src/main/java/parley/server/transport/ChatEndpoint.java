@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The WebSocket endpoint at {@code /chat}, one instance per connection: it asks for the server's password when
  * there is one, turns the connection into a chat user (new, or resumed with {@code ?resume=TOKEN}), passes every
- * text frame to the router and tells the chat how the connection ended. It decides nothing. Public only because Tyrus calls its methods reflectively.
+ * text frame to the router and tells the chat how the connection ended. It decides nothing. Public only because
+ * Tyrus calls its methods reflectively.
  */
 public final class ChatEndpoint extends Endpoint {
     private static final Logger log = LoggerFactory.getLogger(ChatEndpoint.class);
@@ -41,6 +42,8 @@ public final class ChatEndpoint extends Endpoint {
     private final Duration authTimeout;
     private volatile ChatUser user;
     private volatile WebSocketPeer peer;
+    /** Closes the connection if the password does not come in time; null without a password. */
+    private volatile ScheduledFuture<?> authDeadline;
 
     ChatEndpoint(Chat chat, EventRouter router, TransportLimits limits, PeerRegistry peers, Gatekeeper gatekeeper,
                  Duration authTimeout) {
@@ -81,15 +84,13 @@ public final class ChatEndpoint extends Endpoint {
             enter(opened, resumeToken);
             return;
         }
-        opened.send(gatekeeper.authRequired());
         authDeadline = peers.timers().schedule(() -> {
             if (user == null) {
                 opened.close(CloseCodes.AUTH_TIMEOUT, "no password within " + authTimeout.toSeconds() + " s");
             }
         }, authTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        opened.send(gatekeeper.authRequired());
     }
-
-    private volatile ScheduledFuture<?> authDeadline;
 
     /** A frame before the password was given: only {@code auth} gets the connection in. */
     private void knock(WebSocketPeer opened, String address, String resumeToken, RequestGuard guard, String frame) {
