@@ -15,6 +15,7 @@ import parley.protocol.ServerEvent.Presence;
 import parley.protocol.ServerEvent.WhisperMessage;
 import parley.server.chat.ChatLimits;
 import parley.server.chat.ClusterChat;
+import parley.server.chat.ClusterEvent;
 import parley.server.cluster.RedisClusterStore;
 import parley.server.transport.TransportLimits;
 import parley.server.transport.WebSocketServer;
@@ -98,7 +99,11 @@ class ClusterIntegrationTest {
     }
 
     private Node startNode() throws IOException {
-        var store = new RedisClusterStore(redisUri(), Duration.ofMillis(500), 100_000);
+        return startNode(100_000);
+    }
+
+    private Node startNode(int maxQueuedEvents) throws IOException {
+        var store = new RedisClusterStore(redisUri(), Duration.ofMillis(500), maxQueuedEvents);
         var chat = new ClusterChat(new EventCodec(), ChatLimits.defaults(), Clock.systemUTC(), store, LEASE);
         chat.start();
         return new Node(chat, store, ParleyServer.start("127.0.0.1", 0, chat, TransportLimits.defaults()));
@@ -346,6 +351,59 @@ class ClusterIntegrationTest {
         HttpResponse<String> down = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(down.statusCode()).isEqualTo(503);
         assertThat(down.body()).contains("\"clusterReachable\":false");
+    }
+
+    @Test
+    void eventsBeyondTheQueueAreDroppedNotPiledUp() throws Exception {
+        var sender = new RedisClusterStore(redisUri(), Duration.ofMillis(500), 10);
+        var slow = new RedisClusterStore(redisUri(), Duration.ofMillis(500), 1);
+        var release = new CountDownLatch(1);
+        var handled = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            slow.start(event -> {
+                handled.incrementAndGet();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            for (int i = 0; i < 10; i++) {
+                sender.publish(new ClusterEvent.RoomEvent("elsewhere", "lobby", "{}"));
+            }
+            Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> handled.get() == 1);
+            Thread.sleep(200);
+            release.countDown();
+            Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> handled.get() == 2);
+            Thread.sleep(200);
+            // One was being handled, one waited in the queue of one; the other eight were dropped.
+            assertThat(handled.get()).isEqualTo(2);
+        } finally {
+            release.countDown();
+            sender.stop();
+            slow.stop();
+        }
+    }
+
+    @Test
+    void aNodeWithATinyEventQueueStillShowsEveryRoomMessageInOrder() throws Exception {
+        Node tiny = startNode(1);
+        nodes.add(tiny);
+        var sender = as(nodes.get(0), "sender");
+        var listener = as(tiny, "listener");
+        join(sender, "lobby");
+        join(listener, "lobby");
+
+        // 40: a connection's burst under the default rate limit.
+        for (int i = 1; i <= 40; i++) {
+            sender.send("{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"m" + i + "\"}");
+        }
+
+        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> listener.received(Message.class).size() >= 40);
+        listener.sync();
+        assertThat(listener.received(Message.class)).extracting(Message::text)
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 40).mapToObj(i -> "m" + i).toList());
+        assertThat(listener.received(ServerEvent.Missed.class)).isEmpty();
     }
 
     private WireClient as(Node node, String nick) throws Exception {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 final class JdkWire implements AutoCloseable {
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private volatile String closeReason;
     private final WebSocket socket;
 
     private JdkWire(URI uri, SSLContext tls, String... protocols) throws Exception {
@@ -44,6 +45,7 @@ final class JdkWire implements AutoCloseable {
 
             @Override
             public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closeReason = reason;
                 closeCode.complete(statusCode);
                 return null;
             }
@@ -84,6 +86,11 @@ final class JdkWire implements AutoCloseable {
 
     int awaitCloseCode() throws Exception {
         return closeCode.get(10, TimeUnit.SECONDS);
+    }
+
+    /** The reason of the server's close frame; call after {@link #awaitCloseCode}. */
+    String closeReason() {
+        return closeReason;
     }
 
     @Override

@@ -230,19 +230,18 @@ class SecurityIntegrationTest {
     void aWrongPasswordIsADoNotReconnectCloseAndAResumeTokenDoesNotSkipTheQuestion() throws Exception {
         WebSocketServer server = start(Access.open().withPassword(Password.of("open sesame")), null);
         String token;
-        try (var client = WireClient.connect(server.port())) {
-            client.await(ServerEvent.AuthRequired.class);
+        try (var client = JdkWire.open(ws(server, ""), null)) {
+            assertThat(client.next()).isEqualTo("{\"type\":\"auth_required\"}");
             client.send("{\"type\":\"auth\",\"password\":\"open sesame\"}");
-            token = client.await(ServerEvent.Welcome.class).resume();
+            String welcome = client.nextWith("\"type\":\"welcome\"");
+            token = welcome.replaceAll(".*\"resume\":\"([^\"]+)\".*", "$1");
         }
 
-        try (var resumer = WireClient.resume(server.port(), token)) {
-            resumer.await(ServerEvent.AuthRequired.class);
+        try (var resumer = JdkWire.open(ws(server, "?resume=" + token), null)) {
+            assertThat(resumer.next()).isEqualTo("{\"type\":\"auth_required\"}");
             resumer.send("{\"type\":\"auth\",\"password\":\"guess\"}");
-            var closed = resumer.awaitClose();
-            assertThat(closed.getCloseCode().getCode()).isEqualTo(4501);
-            assertThat(closed.getReasonPhrase()).isEqualTo("wrong password");
-            assertThat(resumer.received(ServerEvent.Welcome.class)).isEmpty();
+            assertThat(resumer.awaitCloseCode()).isEqualTo(4501);
+            assertThat(resumer.closeReason()).isEqualTo("wrong password");
         }
     }
 
@@ -252,20 +251,23 @@ class SecurityIntegrationTest {
         WebSocketServer server = start(new Access(Password.of("right"), throttle, Duration.ofSeconds(30),
                 OriginPolicy.defaults()), null);
         for (int i = 0; i < 3; i++) {
-            try (var client = WireClient.connect(server.port())) {
-                client.await(ServerEvent.AuthRequired.class);
+            try (var client = JdkWire.open(ws(server, ""), null)) {
+                client.next();
                 client.send("{\"type\":\"auth\",\"password\":\"wrong\"}");
-                assertThat(client.awaitClose().getCloseCode().getCode()).isEqualTo(4501);
+                assertThat(client.awaitCloseCode()).isEqualTo(4501);
             }
         }
 
-        try (var client = WireClient.connect(server.port())) {
-            client.await(ServerEvent.AuthRequired.class);
+        try (var client = JdkWire.open(ws(server, ""), null)) {
+            client.next();
             client.send("{\"type\":\"auth\",\"password\":\"right\"}");
-            var closed = client.awaitClose();
-            assertThat(closed.getCloseCode().getCode()).isEqualTo(4502);
-            assertThat(closed.getReasonPhrase()).startsWith("too many wrong passwords from your address; try again in");
+            assertThat(client.awaitCloseCode()).isEqualTo(4502);
+            assertThat(client.closeReason()).startsWith("too many wrong passwords from your address; try again in");
         }
+    }
+
+    private static URI ws(WebSocketServer server, String query) {
+        return URI.create("ws://localhost:" + server.port() + "/chat" + query);
     }
 
     @Test

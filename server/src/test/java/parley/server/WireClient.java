@@ -49,6 +49,9 @@ public final class WireClient implements AutoCloseable {
         session = CLIENTS.connectToServer(new Endpoint() {
             @Override
             public void onOpen(Session session, EndpointConfig config) {
+                // No idle timer: Tyrus would reschedule one on a shared executor with every send, and that
+                // executor is shut down and restarted as sessions come and go, which races with quick reconnects.
+                session.setMaxIdleTimeout(0);
                 session.addMessageHandler(String.class, (MessageHandler.Whole<String>) WireClient.this::record);
             }
 
