@@ -51,7 +51,7 @@ public final class WireClient implements AutoCloseable {
             public void onOpen(Session session, EndpointConfig config) {
                 // No idle timer: Tyrus would reschedule one on a shared executor with every send, and that
                 // executor is shut down and restarted as sessions come and go, which races with quick reconnects.
-                session.setMaxIdleTimeout(0);
+                session.setMaxIdleTimeout(-1);
                 session.addMessageHandler(String.class, (MessageHandler.Whole<String>) WireClient.this::record);
             }
 
