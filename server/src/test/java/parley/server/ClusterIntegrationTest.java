@@ -295,6 +295,10 @@ class ClusterIntegrationTest {
         assertThat(ann.await(Message.class, m -> m.text().equals("while cut off")).id()).isEqualTo("2");
         alice.send("{\"type\":\"nick\",\"nick\":\"alicia\",\"ref\":\"n\"}");
         assertThat(alice.await(ServerEvent.Error.class, e -> "n".equals(e.ref())).code()).isEqualTo(503);
+        alice.send("{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"far away\",\"ref\":\"far\"}");
+        assertThat(alice.await(ServerEvent.Error.class, e -> "far".equals(e.ref())).reason()).isEqualTo("CLUSTER_UNAVAILABLE");
+        alice.send("{\"type\":\"whisper\",\"to\":\"ann\",\"text\":\"next door\"}");
+        assertThat(ann.await(WhisperMessage.class).text()).isEqualTo("next door");
 
         redis = startRedisOn(redisPort);
         Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> nodes.stream().allMatch(node -> node.chat().isInCluster()));

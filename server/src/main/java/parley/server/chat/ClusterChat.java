@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>When the store is out of reach, the node keeps serving its own users: room messages said here are shown here
  * at once under the next ids, which the cluster skips once the store is back, so other nodes' members get a
- * {@code missed} event for them; renames and
- * whispers to users elsewhere are refused with {@link ErrorReason#CLUSTER_UNAVAILABLE}. Lock order: user, then room.
+ * {@code missed} event for them; renames and whispers to users elsewhere are refused with
+ * {@link ErrorReason#CLUSTER_UNAVAILABLE}. Lock order: user, then room.
  */
 public final class ClusterChat extends SessionKeeper implements Chat, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterChat.class);
@@ -586,13 +586,13 @@ public final class ClusterChat extends SessionKeeper implements Chat, AutoClosea
         if (here != null) {
             recipientNick = here.nick();
         } else {
+            if (!store.isUp()) {
+                return whisperUnavailable();
+            }
             try {
-                recipientNick = store.isUp() ? store.nickHolder(key) : null;
-                if (!store.isUp()) {
-                    return unavailable("whispers to people on other servers cannot be sent just now");
-                }
+                recipientNick = store.nickHolder(key);
             } catch (ClusterStore.Unavailable e) {
-                return unavailable("whispers to people on other servers cannot be sent just now");
+                return whisperUnavailable();
             }
             if (recipientNick == null) {
                 return ChatRules.noSuchUser(to);
@@ -609,7 +609,7 @@ public final class ClusterChat extends SessionKeeper implements Chat, AutoClosea
             try {
                 store.publish(new ClusterEvent.Whisper(node, key, frame.json()));
             } catch (ClusterStore.Unavailable e) {
-                return unavailable("whispers to people on other servers cannot be sent just now");
+                return whisperUnavailable();
             }
         }
         if (here != user) {
@@ -636,6 +636,10 @@ public final class ClusterChat extends SessionKeeper implements Chat, AutoClosea
             rooms.sort(Comparator.comparing(ServerEvent.RoomInfo::name, String.CASE_INSENSITIVE_ORDER));
             return rooms;
         }
+    }
+
+    private static Outcome whisperUnavailable() {
+        return unavailable("whispers to people on other servers cannot be sent just now");
     }
 
     private static Outcome unavailable(String message) {
