@@ -213,7 +213,11 @@ public final class ChatView {
         var signIn = new Button("Sign in");
         signIn.setId(SIGN_IN);
         signIn.setOnAction(event -> model.submitPassword());
-        var bar = new HBox(8, label("This server has a password:"), password, signIn);
+        var question = label("");
+        question.textProperty().bind(Bindings.when(model.secureProperty())
+                .then("This server has a password:")
+                .otherwise("This server has a password (not encrypted without Secure: others on the network can read it):"));
+        var bar = new HBox(8, question, password, signIn);
         bar.setId(PASSWORD_BAR);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(0, 8, 8, 8));

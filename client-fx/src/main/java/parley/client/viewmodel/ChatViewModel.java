@@ -172,6 +172,8 @@ public final class ChatViewModel {
         claimedNick = nickname.get().strip();
         nickError.set("");
         certificateProblem.set(null);
+        // A password is only ever sent again to the server it was given to, on reconnects.
+        givenPassword = "";
         int portNumber = parsePort(port.get());
         settingsStore.save(new Settings(host.get().strip(), portNumber, claimedNick, secure.get()));
         wantConnected = true;

@@ -513,6 +513,26 @@ class ChatViewModelTest {
     }
 
     @Test
+    void aPasswordIsNeverSentToAnotherServer() {
+        model.connect();
+        connection.open();
+        connection.serverSends(new ServerEvent.AuthRequired());
+        model.passwordProperty().set("open sesame");
+        model.submitPassword();
+        connection.serverSends(ServerEvent.Welcome.fresh("guest-1", "token-1"));
+        model.disconnect();
+
+        model.hostProperty().set("elsewhere.example");
+        model.connect();
+        connection.open();
+        connection.clear();
+        connection.serverSends(new ServerEvent.AuthRequired());
+
+        assertThat(connection.sent()).isEmpty();
+        assertThat(model.passwordRequestedProperty().get()).isTrue();
+    }
+
+    @Test
     void aWrongPasswordIsForgottenAndAskedForAgainNextTime() {
         model.connect();
         connection.open();
