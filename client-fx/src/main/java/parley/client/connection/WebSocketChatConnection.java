@@ -216,6 +216,9 @@ public final class WebSocketChatConnection implements ChatConnection {
                 || all.contains("certificate_unknown") && !all.contains("PKIX"))) {
             return "the server wants a client certificate it trusts: choose one with Certificate… (or --client-cert FILE)";
         }
+        if (secure && all.contains("Remote host terminated the handshake")) {
+            return "the server hung up on the TLS handshake: it may not speak TLS on this port (turn off Secure)";
+        }
         if (secure && cause instanceof SSLException) {
             return "the TLS handshake failed: " + cause.getMessage();
         }

@@ -206,6 +206,18 @@ class TlsConnectionTest {
     }
 
     @Test
+    void tlsToAPlainPortFailsAndSaysTheServerDoesNotSpeakIt() throws Exception {
+        server = ParleyServer.start("127.0.0.1", 0, new LocalChat(new EventCodec(), ChatLimits.defaults(), Clock.systemUTC()),
+                TransportLimits.defaults());
+
+        connect(trustingTheCa(null), true);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> states.contains(ConnectionState.FAILED));
+        assertThat(details.get(details.size() - 1)).contains("may not speak TLS on this port");
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
     void plainWebSocketToATlsPortFailsAndSaysTlsMayBeNeeded() throws Exception {
         startServer(TestCertificates.server(ca), null);
 

@@ -9,10 +9,12 @@ import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.filterchain.TransportFilter;
-import org.glassfish.grizzly.ssl.SSLBaseFilter;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.grizzly.ssl.SSLBaseFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +25,10 @@ import java.nio.charset.StandardCharsets;
  * and is disconnected, however many bytes it still means to send. Sits right after the transport filter.
  */
 final class FrameLimitFilter extends BaseFilter {
+    private static final Logger log = LoggerFactory.getLogger(FrameLimitFilter.class);
     private static final int CLOSE_TOO_BIG = 1009;
+    /** The first byte of every TLS connection (a handshake record); no HTTP request starts with it. */
+    private static final byte TLS_HANDSHAKE_RECORD = 0x16;
     private static final Attribute<FrameTracker> TRACKER =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(FrameLimitFilter.class.getName() + ".tracker");
 
@@ -58,6 +63,14 @@ final class FrameLimitFilter extends BaseFilter {
             return ctx.getStopAction();
         }
         Buffer buffer = ctx.getMessage();
+        if (tracker.isFirstRead() && buffer.hasRemaining() && buffer.get(buffer.position()) == TLS_HANDSHAKE_RECORD) {
+            // A TLS client on a port that does not speak TLS: hang up at once, so it does not wait for an answer
+            // to a "request" that never ends.
+            log.info("Closing a connection from {}: TLS on a port without TLS", connection.getPeerAddress());
+            tracker.refused = true;
+            connection.closeSilently();
+            return ctx.getStopAction();
+        }
         if (!tracker.accept(buffer)) {
             tracker.refused = true;
             byte[] reason = ("messages are limited to " + maxMessageBytes + " bytes").getBytes(StandardCharsets.UTF_8);
@@ -93,6 +106,15 @@ final class FrameLimitFilter extends BaseFilter {
         }
 
         /** Reads through the buffer without consuming it; false when a message exceeds the limit. */
+        private boolean read;
+
+        /** True on the connection's first read only. */
+        boolean isFirstRead() {
+            boolean first = !read;
+            read = true;
+            return first;
+        }
+
         boolean accept(Buffer buffer) {
             int end = buffer.limit();
             int i = buffer.position();
