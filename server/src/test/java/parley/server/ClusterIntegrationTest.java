@@ -319,6 +319,54 @@ class ClusterIntegrationTest {
     }
 
     @Test
+    void steadyTrafficThroughARedisRestartIsDeliveredOrReportedMissedAndNeverTwice() throws Exception {
+        var alice = as(nodes.get(0), "alice");
+        var ann = as(nodes.get(0), "ann");
+        var bob = as(nodes.get(1), "bob");
+        for (WireClient member : List.of(alice, ann, bob)) {
+            join(member, "lobby");
+        }
+        var sent = new java.util.concurrent.atomic.AtomicInteger();
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread sender = new Thread(() -> {
+            try {
+                // 15 a second: inside the default rate limit.
+                while (!stop.get()) {
+                    alice.send("{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"t" + sent.incrementAndGet() + "\"}");
+                    Thread.sleep(66);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        sender.start();
+        Thread.sleep(600);
+        redis.stop();
+        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> !nodes.get(0).chat().isInCluster());
+        Thread.sleep(600);
+        redis = startRedisOn(redisPort);
+        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> nodes.stream().allMatch(node -> node.chat().isInCluster()));
+        Thread.sleep(600);
+        stop.set(true);
+        sender.join();
+        int total = sent.get();
+
+        // Alice's own node shows every message; the other node shows each one or counts it as missed.
+        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> ann.received(Message.class).size() == total);
+        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> bob.received(Message.class).size()
+                + bob.received(ServerEvent.Missed.class).stream().mapToInt(ServerEvent.Missed::count).sum() == total);
+        for (WireClient member : List.of(alice, ann, bob)) {
+            List<Message> got = member.received(Message.class);
+            assertThat(got).extracting(m -> Long.parseLong(m.id())).doesNotHaveDuplicates().isSorted();
+            assertThat(got).extracting(Message::text).doesNotHaveDuplicates().isSubsetOf(
+                    java.util.stream.IntStream.rangeClosed(1, total).mapToObj(i -> "t" + i).toList());
+        }
+        assertThat(ann.received(Message.class)).extracting(Message::text)
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, total).mapToObj(i -> "t" + i).toList());
+        assertThat(bob.received(ServerEvent.Missed.class)).isNotEmpty();
+    }
+
+    @Test
     void aKilledNodesUsersLeaveAndTheirNicknamesFreeUpWithinTheLease() throws Exception {
         var alice = as(nodes.get(0), "alice");
         var bob = as(nodes.get(1), "bob");

@@ -523,6 +523,7 @@ public final class ClusterChat extends SessionKeeper implements Chat, AutoClosea
         if (room == null) {
             return notHere(name);
         }
+        long floor;
         synchronized (room) {
             if (!room.members.contains(user)) {
                 return room.closed ? notHere(name) : ChatRules.notInRoom(room.name);
@@ -531,10 +532,11 @@ public final class ClusterChat extends SessionKeeper implements Chat, AutoClosea
             if (!room.isSynced() || !store.isUp()) {
                 return sayUnshared(room, user, text);
             }
+            floor = room.lastShownId;
         }
         long id;
         try {
-            id = store.append(room.key, user.nick(), text, clock.millis(), limits.resumeBuffer());
+            id = store.append(room.key, user.nick(), text, clock.millis(), limits.resumeBuffer(), floor);
         } catch (ClusterStore.Unavailable e) {
             synchronized (room) {
                 return sayUnshared(room, user, text);

@@ -65,8 +65,11 @@ public interface ClusterStore {
     /** The rooms that have members, with their member counts. */
     List<ServerEvent.RoomInfo> rooms();
 
-    /** Stores a message under the room's next id and returns that id. */
-    long append(String roomKey, String from, String text, long timestamp, int keep);
+    /**
+     * Stores a message under the room's next id and returns that id, which is above {@code floor} (the highest id
+     * the caller has shown) whatever the store remembers: ids never repeat, even after the store lost its data.
+     */
+    long append(String roomKey, String from, String text, long timestamp, int keep, long floor);
 
     /** The room's last id, 0 when it has none. */
     long lastId(String roomKey);

@@ -116,9 +116,11 @@ public final class RedisClusterStore implements ClusterStore {
             for i, k in ipairs(KEYS) do redis.call('SET', k, ARGV[i + 1], 'PX', ARGV[1]) end
             return 0""";
     private static final String APPEND = """
-            local id = redis.call('INCR', KEYS[1])
+            local id = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(ARGV[5])) + 1
+            local digits = string.format('%d', id)
+            redis.call('SET', KEYS[1], digits)
             if tonumber(ARGV[4]) > 0 then
-              redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[4], '0-' .. id, 'from', ARGV[1], 'text', ARGV[2], 'ts', ARGV[3])
+              redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[4], '0-' .. digits, 'from', ARGV[1], 'text', ARGV[2], 'ts', ARGV[3])
             end
             return id""";
     private static final String RAISE_LAST_ID = """
@@ -358,9 +360,9 @@ public final class RedisClusterStore implements ClusterStore {
     }
 
     @Override
-    public long append(String roomKey, String from, String text, long timestamp, int keep) {
+    public long append(String roomKey, String from, String text, long timestamp, int keep, long floor) {
         return script(APPEND, ScriptOutputType.INTEGER, keys(key("seq:", roomKey), key("history:", roomKey)),
-                from, text, Long.toString(timestamp), Integer.toString(keep));
+                from, text, Long.toString(timestamp), Integer.toString(keep), Long.toString(floor));
     }
 
     @Override
