@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The chat: who is connected under which nickname, who is in which room, and delivery of room messages and
  * whispers. This is the one seam between the protocol handlers and where the chat's state lives: the
- * in-memory {@link LocalChat} today, a backend shared by several server processes tomorrow.
+ * in-memory {@link LocalChat}, or {@link ClusterChat} for one node of several sharing a Redis.
  * Methods are thread-safe; each client's own requests arrive one at a time.
  */
 public interface Chat {
