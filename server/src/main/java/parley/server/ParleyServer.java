@@ -28,6 +28,7 @@ import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -257,6 +258,13 @@ public final class ParleyServer implements Callable<Integer> {
         return null;
     }
 
+    /** Time since the operating system started this process, e.g. "0.71 s"; "?" where it cannot tell. */
+    private static String sinceProcessStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(start -> String.format(Locale.ROOT, "%.2f s", Duration.between(start, Instant.now()).toMillis() / 1000.0))
+                .orElse("?");
+    }
+
     private static char[] chars(String password) {
         return password == null ? new char[0] : password.toCharArray();
     }
@@ -323,9 +331,9 @@ public final class ParleyServer implements Callable<Integer> {
             return 1;
         }
         String shownHost = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
-        log.info("Parley listening on {}:{}; clients connect to {}://{}:{}{}{}", host, server.port(),
+        log.info("Parley listening on {}:{}; clients connect to {}://{}:{}{}{} (started in {})", host, server.port(),
                 server.isSecure() ? "wss" : "ws", shownHost, server.port(), WebSocketServer.PATH,
-                access.needsPassword() ? " with the password" : "");
+                access.needsPassword() ? " with the password" : "", sinceProcessStart());
 
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
