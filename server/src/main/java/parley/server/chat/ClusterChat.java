@@ -687,15 +687,18 @@ public final class ClusterChat extends SessionKeeper implements Chat, AutoClosea
             if (next.getKey() <= room.lastClusterId) {
                 continue;
             }
-            room.lastClusterId = next.getKey();
-            if (next.getValue() != null && next.getKey() > room.lastShownId) {
-                room.lastShownId = next.getKey();
+            long id = next.getKey();
+            room.lastClusterId = id;
+            if (next.getValue() != null && id > room.lastShownId) {
+                room.lastShownId = id;
                 room.sendToListening(next.getValue(), null);
-            } else {
-                // Gone from the store, or its id was taken here while the store was out of reach.
-                room.lastShownId = Math.max(room.lastShownId, next.getKey());
+            } else if (next.getValue() != null || id > room.lastShownId) {
+                // Another node's message under an id shown here while the store was out of reach, or a
+                // message the store no longer has: the members here will not see it.
+                room.lastShownId = Math.max(room.lastShownId, id);
                 missed++;
             }
+            // Else an id this node gave out itself while cut off: its members saw that message.
         }
         if (missed > 0) {
             room.sendToListening(new EncodedEvent(codec.encode(new ServerEvent.Missed(room.name, missed))), null);
