@@ -535,14 +535,16 @@ public final class ClusterChat extends SessionKeeper implements Chat, AutoClosea
             floor = room.lastShownId;
         }
         long id;
+        long now = clock.millis();
         try {
-            id = store.append(room.key, user.nick(), text, clock.millis(), limits.resumeBuffer(), floor);
+            id = store.append(room.key, user.nick(), text, now, limits.resumeBuffer(), floor);
         } catch (ClusterStore.Unavailable e) {
             synchronized (room) {
                 return sayUnshared(room, user, text);
             }
         }
-        ServerEvent.Message message = new ServerEvent.Message(Long.toString(id), room.name, user.nick(), text, clock.millis());
+        // The same time as stored: history and the live event must not disagree about it.
+        ServerEvent.Message message = new ServerEvent.Message(Long.toString(id), room.name, user.nick(), text, now);
         tryStore(() -> store.publish(new ClusterEvent.RoomMessage(node, room.key, id, codec.encode(message))));
         awaitShown(room, id);
         return Outcome.stored(Long.toString(id));
