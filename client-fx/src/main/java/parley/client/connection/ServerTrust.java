@@ -43,6 +43,7 @@ public final class ServerTrust {
     private final Pins pins;
     private final List<X509Certificate> trustFile;
     private volatile KeyManager[] clientKeys;
+    private volatile X509ExtendedTrustManager usualChecks;
     private volatile String clientCertificateName;
 
     public ServerTrust(Pins pins, List<X509Certificate> trustFile, KeyManager[] clientKeys) {
@@ -61,10 +62,7 @@ public final class ServerTrust {
      * @return the certificate's subject, for showing
      */
     public String useClientCertificate(Path pkcs12, char[] password) throws IOException, GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(pkcs12)) {
-            store.load(in, password);
-        }
+        KeyStore store = loadPkcs12(pkcs12, password);
         String subject = null;
         for (String alias : java.util.Collections.list(store.aliases())) {
             if (store.isKeyEntry(alias) && store.getCertificate(alias) instanceof X509Certificate certificate) {
@@ -74,7 +72,7 @@ public final class ServerTrust {
         if (subject == null) {
             throw new GeneralSecurityException("no key with a certificate in " + pkcs12.getFileName());
         }
-        clientKeys = readClientCertificate(pkcs12, password);
+        clientKeys = keyManagers(store, password);
         clientCertificateName = subject;
         return subject;
     }
@@ -95,7 +93,17 @@ public final class ServerTrust {
         return context;
     }
 
+    /** The system's and the trust file's verdict, built once: neither changes while the client runs. */
     private X509ExtendedTrustManager usualTrustManager() throws GeneralSecurityException {
+        X509ExtendedTrustManager built = usualChecks;
+        if (built == null) {
+            built = buildUsualTrustManager();
+            usualChecks = built;
+        }
+        return built;
+    }
+
+    private X509ExtendedTrustManager buildUsualTrustManager() throws GeneralSecurityException {
         KeyStore store = null;
         if (!trustFile.isEmpty()) {
             // The system's trusted CAs plus the trust file's certificates.
@@ -158,10 +166,18 @@ public final class ServerTrust {
 
     /** The key managers of a PKCS#12 file holding the client's key and certificate. */
     public static KeyManager[] readClientCertificate(Path pkcs12, char[] password) throws IOException, GeneralSecurityException {
+        return keyManagers(loadPkcs12(pkcs12, password), password);
+    }
+
+    private static KeyStore loadPkcs12(Path file, char[] password) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(pkcs12)) {
+        try (InputStream in = Files.newInputStream(file)) {
             store.load(in, password);
         }
+        return store;
+    }
+
+    private static KeyManager[] keyManagers(KeyStore store, char[] password) throws GeneralSecurityException {
         KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         factory.init(store, password);
         return factory.getKeyManagers();

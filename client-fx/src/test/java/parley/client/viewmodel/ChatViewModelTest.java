@@ -514,11 +514,7 @@ class ChatViewModelTest {
 
     @Test
     void aPasswordIsNeverSentToAnotherServer() {
-        model.connect();
-        connection.open();
-        connection.serverSends(new ServerEvent.AuthRequired());
-        model.passwordProperty().set("open sesame");
-        model.submitPassword();
+        connectGivingPassword("open sesame");
         connection.serverSends(ServerEvent.Welcome.fresh("guest-1", "token-1"));
         model.disconnect();
 
@@ -534,11 +530,7 @@ class ChatViewModelTest {
 
     @Test
     void aWrongPasswordIsForgottenAndAskedForAgainNextTime() {
-        model.connect();
-        connection.open();
-        connection.serverSends(new ServerEvent.AuthRequired());
-        model.passwordProperty().set("guess");
-        model.submitPassword();
+        connectGivingPassword("guess");
         connection.refuse("the server closed the connection (4501: wrong password)");
         assertThat(model.statusProperty().get()).contains("wrong password");
 
@@ -663,6 +655,15 @@ class ChatViewModelTest {
 
     private void join(String room, String... members) {
         connection.serverSends(new Joined(room, List.of(members), List.of(), 0));
+    }
+
+    /** Connects to a server that asks for its password, and gives this one. */
+    private void connectGivingPassword(String password) {
+        model.connect();
+        connection.open();
+        connection.serverSends(new ServerEvent.AuthRequired());
+        model.passwordProperty().set(password);
+        model.submitPassword();
     }
 
     private List<LogLine> lines() {

@@ -22,7 +22,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Enforces the message size limit on the raw byte stream, from WebSocket frame headers, before anything is
  * buffered: a client announcing a larger message (one frame, or fragments adding up) gets close code 1009
- * and is disconnected, however many bytes it still means to send. Sits right after the transport filter.
+ * and is disconnected, however many bytes it still means to send. Sits right after the transport filter (after
+ * TLS decryption when the port speaks TLS). Being the first to see a connection's bytes, it also hangs up on a
+ * TLS client that reached a port without TLS, which would otherwise wait for an answer that never comes.
  */
 final class FrameLimitFilter extends BaseFilter {
     private static final Logger log = LoggerFactory.getLogger(FrameLimitFilter.class);
