@@ -132,14 +132,28 @@ public final class ChatEndpoint extends Endpoint {
         }
         peers.remove(closed);
         int code = closed.serverCloseCode() != 0 ? closed.serverCloseCode() : closeReason.getCloseCode().getCode();
+        if (WebSocketPeer.isWriting()) {
+            // A send to this client failed inside another user's delivery (see WebSocketPeer#isWriting).
+            peers.timers().execute(() -> leave(closing, closed, code));
+        } else {
+            leave(closing, closed, code);
+        }
+    }
+
+    private void leave(ChatUser closing, WebSocketPeer closed, int code) {
         // The user quit (a close frame) or was told not to come back: leave now. Anything else is a drop,
         // and the user may resume within the grace period.
         boolean quit = closed.serverCloseCode() == 0 && (code == NORMAL || code == GOING_AWAY)
                 || !CloseCodes.allowsReconnect(code);
-        if (quit) {
-            chat.disconnect(closing, closed);
-        } else {
-            chat.drop(closing, closed);
+        try {
+            if (quit) {
+                chat.disconnect(closing, closed);
+            } else {
+                chat.drop(closing, closed);
+            }
+        } catch (RuntimeException e) {
+            log.error("{} could not leave the chat", closed, e);
+            return;
         }
         log.debug("{} closed with {}: {}", closed, code, quit ? "left" : "dropped");
     }

@@ -37,6 +37,13 @@ final class WebSocketPeer implements Peer {
     private static final ByteBuffer PING = ByteBuffer.wrap("parley".getBytes(StandardCharsets.US_ASCII));
     /** Time a closed client has to read its close frame before the connection is cut. */
     private static final long CLOSE_GRACE_MILLIS = 500;
+    /**
+     * True while this thread is handing a frame to the network. A write that fails there closes its connection
+     * on the spot, and Tyrus then reports the close on this same thread, in the middle of the chat's delivery
+     * loop: {@link ChatEndpoint#onClose} asks, and leaves the chat later instead of changing a room that is
+     * being iterated.
+     */
+    private static final ThreadLocal<Boolean> WRITING = ThreadLocal.withInitial(() -> false);
 
     private final Session session;
     private final Connection<SocketAddress> connection;
@@ -87,23 +94,37 @@ final class WebSocketPeer implements Peer {
         if (!reserve(bytes)) {
             return;
         }
-        writer.write(connection, null, Buffers.wrap(connection.getMemoryManager(), frame.duplicate()),
-                new EmptyCompletionHandler<>() {
-                    @Override
-                    public void completed(WriteResult<WritableMessage, SocketAddress> result) {
-                        pendingBytes.addAndGet(-bytes);
-                    }
+        WRITING.set(true);
+        try {
+            writer.write(connection, null, Buffers.wrap(connection.getMemoryManager(), frame.duplicate()),
+                    countDownWhenDone(bytes), null, null);
+        } finally {
+            WRITING.set(false);
+        }
+    }
 
-                    @Override
-                    public void failed(Throwable failure) {
-                        pendingBytes.addAndGet(-bytes);
-                    }
+    /** Whether this thread is inside a write of some peer's frame (see {@link #WRITING}). */
+    static boolean isWriting() {
+        return WRITING.get();
+    }
 
-                    @Override
-                    public void cancelled() {
-                        pendingBytes.addAndGet(-bytes);
-                    }
-                }, null, null);
+    private EmptyCompletionHandler<WriteResult<WritableMessage, SocketAddress>> countDownWhenDone(long bytes) {
+        return new EmptyCompletionHandler<>() {
+            @Override
+            public void completed(WriteResult<WritableMessage, SocketAddress> result) {
+                pendingBytes.addAndGet(-bytes);
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                pendingBytes.addAndGet(-bytes);
+            }
+
+            @Override
+            public void cancelled() {
+                pendingBytes.addAndGet(-bytes);
+            }
+        };
     }
 
     /** Counts bytes about to be queued; false (and the client closed as a slow consumer) when over the limit. */
@@ -126,12 +147,15 @@ final class WebSocketPeer implements Peer {
         if (!reserve(bytes)) {
             return;
         }
+        WRITING.set(true);
         try {
             // getBasicRemote() would block until written; getAsyncRemote() queues and returns.
             session.getAsyncRemote().sendText(encodedEvent, result -> pendingBytes.addAndGet(-bytes));
         } catch (IllegalStateException e) {
             pendingBytes.addAndGet(-bytes);
             log.debug("Send to {} after it closed", id);
+        } finally {
+            WRITING.set(false);
         }
     }
 
