@@ -53,15 +53,27 @@ final class ServerProcess {
         }
         try {
             run("jcmd", Long.toString(pid), "GC.run");
-            String info = run("jcmd", Long.toString(pid), "GC.heap_info");
-            var matcher = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
-            return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
+            return usedHeapKib(run("jcmd", Long.toString(pid), "GC.heap_info"));
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /**
+     * The heap in use according to {@code jcmd GC.heap_info}: the sum over its generations, because collectors
+     * differ (G1 reports one heap; Serial and Parallel, which a JVM on one core picks, a young and an old
+     * generation). -1 when the output has none.
+     */
+    static long usedHeapKib(String heapInfo) {
+        var matcher = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(heapInfo);
+        long used = -1;
+        while (matcher.find()) {
+            used = Math.max(used, 0) + Long.parseLong(matcher.group(1));
+        }
+        return used;
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
