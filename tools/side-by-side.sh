@@ -1,35 +1,56 @@
 #!/usr/bin/env bash
-# Runs Parley, Socket.IO 4 and a plain-ws chat through the same Node load generator in one sitting, each
-# server pinned to cpu 0 and the generator to cpu 1. Needs ../shared/perf beside the repository, with
-# `npm ci` run in it, and the server jar built (./mvnw -DskipTests package). Results: ../shared/perf/results.
-# Usage: tools/side-by-side.sh [TAG]       (docs/performance.md shows one run and how to read it)
+# Runs Parley, Socket.IO 4 and a plain-ws chat through the same Node load generator in one sitting: ROUNDS
+# rounds, each configuration once per round (interleaved, so that a burst of background load hits different
+# servers rather than all runs of one), every server fresh for every run and pinned to cpu 0, the generator
+# to cpu 1. S1 and S2 search for the highest rate that holds (doubling, then bisecting). Needs ../shared/perf
+# beside the repository, with `npm ci` run in it, and the server jar built (./mvnw -DskipTests package).
+# Usage: tools/side-by-side.sh [ROUNDS=3] [TAG=sbs]
+# Raw results: ../shared/perf/results/runs.jsonl; the medians table: /tmp/parley-TAG/tables.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR="$PWD/server/target/parley-server.jar"
 PERF="$PWD/../shared/perf"
-TAG="${1:-sbs}"
+ROUNDS="${1:-3}"
+TAG="${2:-sbs}"
 PORT=9000
+OUT="/tmp/parley-$TAG"
+mkdir -p "$OUT"
 ulimit -n 20000
 cd "$PERF"
 
-for server in socketio ws; do
-    node bench.js --server $server --scenario s1 --clients 1000 --runs 1 --rates 40,60,80 --tag "$TAG-s1-$server"
-    node bench.js --server $server --scenario s2 --clients 1000 --runs 1 --rates 5000,10000,15000,20000 --tag "$TAG-s2-$server"
-    node bench.js --server $server --scenario s3 --clients 10000 --runs 1 --tag "$TAG-s3-$server"
-done
-
-for scenario in s1 s2 s3; do
-    # Load tests need the per-connection request limits lifted (a sender here sends hundreds of messages a second).
-    taskset -c 0 java -jar "$JAR" --port $PORT --rate 0 --max-refused 0 > "/tmp/parley-$TAG-$scenario.log" 2>&1 &
-    pid=$!
-    sleep 2
-    case $scenario in
-        s1) args=(--clients 1000 --rates 40,60,80) ;;
-        s2) args=(--clients 1000 --rates 5000,10000,15000,20000) ;;
-        s3) args=(--clients 10000) ;;
+args_of() {
+    case $1 in
+        s1) echo "--clients 1000" ;;
+        s2) echo "--clients 1000" ;;
+        s3) echo "--clients 10000" ;;
     esac
-    node bench.js --server none --adapter parley --url ws://127.0.0.1:$PORT/chat --server-pid $pid \
-        --scenario $scenario "${args[@]}" --runs 1 --tag "$TAG-$scenario-parley"
+}
+
+reference() {   # reference SERVER SCENARIO
+    echo "=== $2 $1 $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)"
+    timeout 1500 node bench.js --server "$1" --scenario "$2" $(args_of "$2") --runs 1 --tag "$TAG-$2-$1" || true
+}
+
+parley() {      # parley SCENARIO
+    echo "=== $1 parley $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)"
+    # Load tests need the per-connection request limits lifted (a sender here sends hundreds of messages a second).
+    taskset -c 0 java -jar "$JAR" --port $PORT --rate 0 --max-refused 0 > "$OUT/parley-$1.log" 2>&1 &
+    local pid=$!
+    until grep -q "listening" "$OUT/parley-$1.log" 2>/dev/null; do sleep 0.2; done
+    timeout 1500 node bench.js --server none --adapter parley --url ws://127.0.0.1:$PORT/chat --server-pid $pid \
+        --scenario "$1" $(args_of "$1") --runs 1 --tag "$TAG-$1-parley" || true
     kill $pid
     wait $pid 2>/dev/null || true
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+    for scenario in s1 s2 s3; do
+        reference socketio $scenario
+        reference ws $scenario
+        parley $scenario
+    done
 done
+
+grep "\"tag\":\"$TAG-" results/runs.jsonl > "$OUT/runs.jsonl"
+node summarize.js "$OUT/runs.jsonl" > "$OUT/tables.md"
+echo "done; medians in $OUT/tables.md"

@@ -24,11 +24,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -258,11 +258,12 @@ public final class ParleyServer implements Callable<Integer> {
         return null;
     }
 
-    /** Time since the operating system started this process, e.g. "0.71 s"; "?" where it cannot tell. */
+    /**
+     * Time since the JVM started, e.g. "0.71 s". (The process's start instant from {@code ProcessHandle} is built
+     * on the boot time in whole seconds, so it is up to a second off.)
+     */
     private static String sinceProcessStart() {
-        return ProcessHandle.current().info().startInstant()
-                .map(start -> String.format(Locale.ROOT, "%.2f s", Duration.between(start, Instant.now()).toMillis() / 1000.0))
-                .orElse("?");
+        return String.format(Locale.ROOT, "%.2f s", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
     }
 
     private static char[] chars(String password) {
