@@ -34,6 +34,7 @@ import parley.protocol.ServerEvent;
 
 import java.io.File;
 import java.time.ZoneId;
+import java.util.List;
 
 /** The chat window's controls, built in code and bound to a {@link ChatViewModel}. Create on the FX thread. */
 public final class ChatView {
@@ -96,13 +97,16 @@ public final class ChatView {
         host.setOnAction(event -> model.connect());
 
         var port = field(PORT, "port", 5);
-        // The bar gives way from the status label first: a port cut to "84" would mislead.
-        port.setMinWidth(Region.USE_PREF_SIZE);
         port.textProperty().bindBidirectional(model.portProperty());
         port.disableProperty().bind(active);
         port.setOnAction(event -> model.connect());
 
         var nickname = field(NICKNAME, "nickname (optional)", 10);
+        // The bar gives way from the status label alone (an HBox short of room shrinks every child): a host or
+        // port cut to a few characters would mislead, just when a failure asks for them to be corrected.
+        for (TextField field : List.of(host, port, nickname)) {
+            field.setMinWidth(Region.USE_PREF_SIZE);
+        }
         nickname.textProperty().bindBidirectional(model.nicknameProperty());
         nickname.setOnAction(event -> {
             if (connected.get()) {

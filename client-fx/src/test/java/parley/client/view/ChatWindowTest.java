@@ -202,6 +202,12 @@ class ChatWindowTest {
         assertThat(text(alice, ChatView.STATUS)).contains("no Parley server at localhost:" + closedPort);
         assertThat(alice.<Button>node(robot, ChatView.CONNECT).isDisabled()).isFalse();
         assertThat(alice.<TextField>node(robot, ChatView.PORT).isDisabled()).isFalse();
+        // A long failure gives way itself: host, port and nickname stay readable to be corrected.
+        WaitForAsyncUtils.waitForFxEvents();
+        for (String id : List.of(ChatView.HOST, ChatView.PORT, ChatView.NICKNAME)) {
+            TextField field = alice.node(robot, id);
+            assertThat(field.getWidth()).as(id + " width").isGreaterThanOrEqualTo(field.prefWidth(-1) - 0.5);
+        }
     }
 
     @Test
