@@ -262,7 +262,7 @@ public final class ParleyServer implements Callable<Integer> {
      * Time since the JVM started, e.g. "0.71 s". (The process's start instant from {@code ProcessHandle} is built
      * on the boot time in whole seconds, so it is up to a second off.)
      */
-    private static String sinceProcessStart() {
+    private static String sinceJvmStart() {
         return String.format(Locale.ROOT, "%.2f s", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
     }
 
@@ -334,7 +334,7 @@ public final class ParleyServer implements Callable<Integer> {
         String shownHost = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
         log.info("Parley listening on {}:{}; clients connect to {}://{}:{}{}{} (started in {})", host, server.port(),
                 server.isSecure() ? "wss" : "ws", shownHost, server.port(), WebSocketServer.PATH,
-                access.needsPassword() ? " with the password" : "", sinceProcessStart());
+                access.needsPassword() ? " with the password" : "", sinceJvmStart());
 
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
