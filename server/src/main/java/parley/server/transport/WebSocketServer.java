@@ -79,6 +79,7 @@ public final class WebSocketServer {
         }
         listener.registerAddOn(new WebSocketAddOn(container, "/"));
         listener.registerAddOn(FrameLimitFilter.addOn(limits.maxFrameBytes()));
+        listener.registerAddOn(UpgradedReadFilter.addOn());
         http.addListener(listener);
         http.getServerConfiguration().addHttpHandler(new HealthPage(chat), "/health");
         try {
