@@ -22,7 +22,8 @@ import java.nio.ByteBuffer;
 /**
  * Hands a WebSocket's frames straight to Tyrus once its handshake is done. Without it, every read of an upgraded
  * connection passes through Grizzly's HTTP filter as "content" of the upgrade request, which that filter keeps
- * for the connection's whole life: about 4.5 KiB of parsed headers per idle client, and a detour for every frame.
+ * for the connection's whole life: over 11 KiB of heap per idle client (the parsed request and the buffers it
+ * points into; measured 17.7 against 6.4 KiB per connection), and a detour for every frame.
  * Here the frames go to the same Tyrus read handler and task processor Tyrus's own filter would use, and the
  * request is let go. Sits right after {@link FrameLimitFilter}, so the size limit still sees every byte first.
  * If Tyrus's internals cannot be reached, it steps aside and the usual path serves.
