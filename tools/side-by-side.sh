@@ -20,8 +20,7 @@ cd "$PERF"
 
 args_of() {
     case $1 in
-        s1) echo "--clients 1000" ;;
-        s2) echo "--clients 1000" ;;
+        s1|s2) echo "--clients 1000" ;;
         s3) echo "--clients 10000" ;;
     esac
 }

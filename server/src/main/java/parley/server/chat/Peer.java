@@ -10,7 +10,11 @@ public interface Peer {
     /** A short identifier for logs. */
     String id();
 
-    /** Queues one encoded server event for this client. Safe to call from any thread; never blocks. */
+    /**
+     * Queues one encoded server event for this client. Safe to call from any thread; never blocks, and never calls
+     * back into the chat (a failed send reports its connection's end later), since the caller may be iterating a
+     * room.
+     */
     void send(EncodedEvent event);
 
     /** Queues an event meant for this client alone. */

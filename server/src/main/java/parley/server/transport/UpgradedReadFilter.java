@@ -2,6 +2,7 @@ package parley.server.transport;
 
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.Grizzly;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
@@ -33,6 +34,9 @@ final class UpgradedReadFilter extends BaseFilter {
     /** Where Tyrus's filter keeps a connection's WebSocket and its task processor; null when not reachable. */
     private static final Attribute<org.glassfish.tyrus.spi.Connection> WEBSOCKET = tyrusAttribute("TYRUS_CONNECTION");
     private static final Attribute<TaskProcessor> TASKS = tyrusAttribute("TASK_PROCESSOR");
+    /** Grizzly's own attribute for the request in progress (attributes are one per name: this finds it). */
+    private static final Attribute<Object> UPGRADE_REQUEST =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
 
     /** Installs the filter right after the frame limit. */
     static AddOn addOn() {
@@ -62,7 +66,7 @@ final class UpgradedReadFilter extends BaseFilter {
             // HTTP filter passes those on to Tyrus itself).
             return ctx.getInvokeAction();
         }
-        connection.getAttributes().removeAttribute(HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
+        UPGRADE_REQUEST.remove(connection);
         Buffer buffer = ctx.getMessage();
         ReadHandler reader = websocket.getReadHandler();
         if (buffer.isComposite()) {
