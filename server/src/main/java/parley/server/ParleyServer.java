@@ -92,13 +92,23 @@ public final class ParleyServer implements Callable<Integer> {
     int maxRefused;
 
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + TransportLimits.DEFAULT_MAX_CONNECTIONS,
-            description = "Open connections on the server; more are closed with 1013 (default: ${DEFAULT-VALUE}; 0 = no limit).")
+            description = "Open sockets on the server, counted from accept; more are answered HTTP 503 and closed (default: ${DEFAULT-VALUE}; 0 = no limit).")
     int maxConnections;
 
     @Option(names = "--max-connections-per-address", paramLabel = "N",
             defaultValue = "" + TransportLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
-            description = "Open connections from one address; more are closed with 1013 (default: ${DEFAULT-VALUE} = no limit).")
+            description = "Open sockets from one address, counted from accept; more are answered HTTP 503 and closed (default: ${DEFAULT-VALUE} = no limit).")
     int maxConnectionsPerAddress;
+
+    @Option(names = "--handshake-timeout", paramLabel = "SECONDS",
+            defaultValue = "" + TransportLimits.DEFAULT_HANDSHAKE_TIMEOUT_SECONDS,
+            description = "Time a new socket has to finish its WebSocket handshake before it is closed (default: ${DEFAULT-VALUE}).")
+    double handshakeTimeoutSeconds;
+
+    @Option(names = "--control-rate", paramLabel = "PER_SECOND",
+            defaultValue = "" + TransportLimits.DEFAULT_CONTROL_FRAMES_PER_SECOND,
+            description = "Pings and pongs a client may send per second, bursts of twice that; more closes with 1008 (default: ${DEFAULT-VALUE}; 0 = no limit).")
+    int controlRate;
 
     @Option(names = "--ping-interval", paramLabel = "SECONDS",
             defaultValue = "" + TransportLimits.DEFAULT_PING_INTERVAL_SECONDS,
@@ -291,7 +301,8 @@ public final class ParleyServer implements Callable<Integer> {
             chatLimits = new ChatLimits(historySize, resumeBuffer, maxTextLength, maxRooms,
                     Duration.ofSeconds(graceSeconds), ChatLimits.DEFAULT_RECENT_WHISPERS);
             transportLimits = new TransportLimits(maxFrameBytes, maxOutboundBytes, rate, burst, maxRefused,
-                    maxConnections, maxConnectionsPerAddress, seconds(pingIntervalSeconds), seconds(pingTimeoutSeconds));
+                    maxConnections, maxConnectionsPerAddress, seconds(pingIntervalSeconds), seconds(pingTimeoutSeconds),
+                    seconds(handshakeTimeoutSeconds), controlRate);
             access = access();
             tls = tls();
             if (redisUri != null && !redisUri.isBlank()) {
@@ -307,7 +318,7 @@ public final class ParleyServer implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("parley-server: " + e.getMessage()
                     + " (see --help: sizes and counts are >= 0, --max-frame >= 256, --max-outbound >= 1024,"
-                    + " --resume-buffer >= --history, --ping-timeout > 0 when pinging, --node-lease >= 1,"
+                    + " --resume-buffer >= --history, --ping-timeout > 0 when pinging, --handshake-timeout >= 0.1, --node-lease >= 1,"
                     + " --redis-timeout > 0, --cluster-queue >= 1, --redis redis://HOST:PORT)");
             return 2;
         }

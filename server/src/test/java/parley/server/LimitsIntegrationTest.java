@@ -164,25 +164,23 @@ class LimitsIntegrationTest {
     }
 
     @Test
-    void connectionsBeyondTheServerLimitAreClosedWith1013() throws Exception {
+    void connectionsBeyondTheServerLimitAreRefusedWith503() throws Exception {
         start(ChatLimits.defaults(), TransportLimits.defaults().withConnections(2, 0));
         raw().await(ServerEvent.Welcome.class);
         raw().await(ServerEvent.Welcome.class);
 
-        var third = raw();
-
-        assertThat(third.awaitCloseCode(Duration.ofSeconds(5))).isEqualTo(1013);
+        assertThatThrownBy(() -> RawWebSocket.connect(server.port(), null))
+                .isInstanceOf(IOException.class).hasMessageContaining("503");
     }
 
     @Test
-    void connectionsBeyondThePerAddressLimitAreClosedWith1013() throws Exception {
+    void connectionsBeyondThePerAddressLimitAreRefusedWith503() throws Exception {
         start(ChatLimits.defaults(), TransportLimits.defaults().withConnections(0, 2));
         raw().await(ServerEvent.Welcome.class);
         raw().await(ServerEvent.Welcome.class);
 
-        var third = raw();
-
-        assertThat(third.awaitCloseCode(Duration.ofSeconds(5))).isEqualTo(1013);
+        assertThatThrownBy(() -> RawWebSocket.connect(server.port(), null))
+                .isInstanceOf(IOException.class).hasMessageContaining("503");
     }
 
     // --- slow consumers and dead peers

@@ -113,6 +113,32 @@ public final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
+    /** Sends one frame without a mask, which RFC 6455 forbids a client to do. */
+    public void sendUnmasked(int opcode, byte[] payload) throws IOException {
+        out.write(0x80 | opcode);
+        out.write(payload.length);
+        out.write(payload);
+        out.flush();
+    }
+
+    /** Writes these bytes as they are, for frames built by hand in bulk. */
+    public void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** {@code count} masked pings with 125-byte payloads, back to back, in one array. */
+    public static byte[] pings(int count) {
+        byte[] one = new byte[2 + 4 + 125];
+        one[0] = (byte) (0x80 | PING);
+        one[1] = (byte) (0x80 | 125);
+        byte[] all = new byte[one.length * count];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(one, 0, all, i * one.length, one.length);
+        }
+        return all;
+    }
+
     /** Announces a frame of this length and sends no payload: what a memory-exhaustion attack starts with. */
     public void sendHeaderOnly(int opcode, long declaredLength) throws IOException {
         writeHeader(opcode, true, declaredLength);

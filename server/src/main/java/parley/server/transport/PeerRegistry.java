@@ -6,8 +6,8 @@ import parley.server.chat.Chat;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,11 +17,16 @@ import java.util.concurrent.TimeUnit;
 final class PeerRegistry {
     private static final Logger log = LoggerFactory.getLogger(PeerRegistry.class);
     private final Set<WebSocketPeer> peers = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, runnable -> {
         Thread thread = new Thread(runnable, "parley-heartbeat");
         thread.setDaemon(true);
         return thread;
     });
+
+    PeerRegistry() {
+        // Lingering closes schedule a cut per connection and usually outlive it: cancelled tasks must not pile up.
+        timers.setRemoveOnCancelPolicy(true);
+    }
 
     void add(WebSocketPeer peer) {
         peers.add(peer);

@@ -4,6 +4,8 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.asyncqueue.AsyncQueueWriter;
 import org.glassfish.grizzly.asyncqueue.WritableMessage;
@@ -45,6 +47,10 @@ final class WebSocketPeer implements Peer {
      */
     private static final ThreadLocal<Boolean> WRITING = ThreadLocal.withInitial(() -> false);
 
+    /** The peer of a Grizzly connection, for the filters that see its bytes. */
+    private static final Attribute<WebSocketPeer> OF_CONNECTION =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(WebSocketPeer.class.getName());
+
     private final Session session;
     private final Connection<SocketAddress> connection;
     private final AsyncQueueWriter<SocketAddress> writer;
@@ -69,6 +75,14 @@ final class WebSocketPeer implements Peer {
         this.id = "conn-" + session.getId().substring(0, 8) + "@" + remoteAddress;
         this.maxOutboundBytes = maxOutboundBytes;
         this.timers = timers;
+        if (connection != null) {
+            OF_CONNECTION.set(connection, this);
+        }
+    }
+
+    /** The peer on this connection, or null before the WebSocket opened (or when it cannot be told). */
+    static WebSocketPeer of(Connection<?> connection) {
+        return OF_CONNECTION.get(connection);
     }
 
     private static boolean isEncrypted(Connection<?> connection) {
@@ -169,6 +183,13 @@ final class WebSocketPeer implements Peer {
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(closeCode), reason));
         } catch (IOException | IllegalStateException e) {
             log.debug("Closing {} failed: {}", id, e.toString());
+        }
+    }
+
+    /** Notes that the transport closed the connection with this code: nothing more is sent. */
+    void closedByTransport(int closeCode) {
+        if (closing.compareAndSet(false, true)) {
+            serverCloseCode = closeCode;
         }
     }
 

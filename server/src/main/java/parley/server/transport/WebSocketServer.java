@@ -16,6 +16,8 @@ import parley.server.chat.Chat;
 import parley.server.routing.EventRouter;
 
 import java.io.IOException;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -62,13 +64,14 @@ public final class WebSocketServer {
      */
     public static WebSocketServer start(String host, int port, Chat chat, EventRouter router, TransportLimits limits,
                                         Access access, TlsSettings tls) throws IOException {
+        initializeSocketClosing();
         ChatContainer container = new ChatContainer(limits);
         PeerRegistry peers = new PeerRegistry();
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("parley", host, port);
         // Handlers never block (sends are queued, locks are short), so frames are handled on the selector
         // thread that read them: no hand-off to a worker thread and its context switches per message.
-        listener.getTransport().setIOStrategy(SameThreadIOStrategy.getInstance());
+        listener.getTransport().setIOStrategy(new AcceptBackoff(SameThreadIOStrategy.getInstance(), peers.timers()));
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         if (tls != null) {
             var engine = new SSLEngineConfigurator(tls.context(), false,
@@ -78,8 +81,10 @@ public final class WebSocketServer {
             listener.setSSLEngineConfig(engine);
         }
         listener.registerAddOn(new WebSocketAddOn(container, "/"));
-        listener.registerAddOn(FrameLimitFilter.addOn(limits.maxFrameBytes()));
+        listener.registerAddOn(FrameLimitFilter.addOn(limits, peers.timers()));
         listener.registerAddOn(UpgradedReadFilter.addOn());
+        // Last, because it goes below everything the others placed: it sees a socket before TLS does.
+        listener.registerAddOn(ConnectionGuard.addOn(limits, peers.timers()));
         http.addListener(listener);
         http.getServerConfiguration().addHttpHandler(new HealthPage(chat), "/health");
         try {
@@ -99,6 +104,22 @@ public final class WebSocketServer {
         }
         peers.startHeartbeat(chat, limits);
         return new WebSocketServer(http, listener, container, peers);
+    }
+
+    /**
+     * Closes a socket that was registered with a selector, once, before any client comes. The JDK sets up the
+     * class that closes sockets on first use, and that set-up opens descriptors of its own: if the first close
+     * happens while descriptors are exhausted, the set-up fails for good and no socket can ever be closed again
+     * (every later close throws NoClassDefFoundError; the server never recovers). Done here, it cannot fail so.
+     */
+    private static void initializeSocketClosing() throws IOException {
+        try (Selector selector = Selector.open()) {
+            SocketChannel channel = SocketChannel.open();
+            channel.configureBlocking(false);
+            channel.register(selector, 0);
+            channel.close();
+            selector.selectNow();
+        }
     }
 
     public int port() {
@@ -136,8 +157,6 @@ public final class WebSocketServer {
             // small frames, so it stays well above the message limit, which FrameLimitFilter enforces.
             engine = TyrusWebSocketEngine.builder(this)
                     .incomingBufferSize(Math.max(INCOMING_BUFFER_BYTES, 2 * limits.maxFrameBytes()))
-                    .maxSessionsPerApp(limits.maxConnections() > 0 ? limits.maxConnections() : null)
-                    .maxSessionsPerRemoteAddr(limits.maxConnectionsPerAddress() > 0 ? limits.maxConnectionsPerAddress() : null)
                     .build();
         }
 
