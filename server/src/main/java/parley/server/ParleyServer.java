@@ -13,6 +13,7 @@ import parley.server.chat.ChatLimits;
 import parley.server.chat.ClusterChat;
 import parley.server.chat.ClusterStore;
 import parley.server.chat.LocalChat;
+import parley.server.chat.Names;
 import parley.server.cluster.ClusterOptions;
 import parley.server.cluster.RedisClusterStore;
 import parley.server.routing.ChatHandlers;
@@ -213,6 +214,7 @@ public final class ParleyServer implements Callable<Integer> {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
         }
+        Names.prepareInBackground();
         return WebSocketServer.start(host, port, chat, ChatHandlers.router(chat, CODEC), transportLimits, access, tls);
     }
 

@@ -15,11 +15,15 @@ import jakarta.json.stream.JsonParsingException;
 import java.io.StringReader;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -98,11 +102,11 @@ public final class EventCodec {
                         fieldTypes.put(key, JsonValue.ValueType.STRING);
                     }
                     case START_OBJECT -> {
-                        skipNested(parser);
+                        skipNested(parser, true);
                         fieldTypes.put(key, JsonValue.ValueType.OBJECT);
                     }
                     case START_ARRAY -> {
-                        skipNested(parser);
+                        skipNested(parser, false);
                         fieldTypes.put(key, JsonValue.ValueType.ARRAY);
                     }
                     case VALUE_NULL -> fieldTypes.put(key, JsonValue.ValueType.NULL);
@@ -124,16 +128,30 @@ public final class EventCodec {
         }
     }
 
+    private static final Set<String> NO_KEYS = Set.of();
+
     /**
-     * Skips the rest of an object or array whose start was just read. Parsson's own skipArray/skipObject
-     * never return on a truncated frame, so the nesting is counted here; next() throws at the end of input.
+     * Skips the rest of an object or array whose start was just read, refusing a duplicate key in any object
+     * inside it as at the top. Parsson's own skipArray/skipObject never return on a truncated frame, so the
+     * nesting is counted here; next() throws at the end of input.
      */
-    private static void skipNested(JsonParser parser) {
-        int depth = 1;
-        while (depth > 0) {
-            switch (parser.next()) {
-                case START_OBJECT, START_ARRAY -> depth++;
-                case END_OBJECT, END_ARRAY -> depth--;
+    private static void skipNested(JsonParser parser, boolean isObject) throws ProtocolException {
+        // The keys seen in each enclosing object, innermost on top; arrays have none.
+        Deque<Set<String>> keysByLevel = new ArrayDeque<>();
+        keysByLevel.push(isObject ? new HashSet<>() : NO_KEYS);
+        while (!keysByLevel.isEmpty()) {
+            JsonParser.Event event = parser.next();
+            if (event == JsonParser.Event.KEY_NAME) {
+                String key = parser.getString();
+                if (!keysByLevel.peek().add(key)) {
+                    throw new ProtocolException(ErrorReason.BAD_JSON, "duplicate key \"" + key + "\" in a nested object");
+                }
+                continue;
+            }
+            switch (event) {
+                case START_OBJECT -> keysByLevel.push(new HashSet<>());
+                case START_ARRAY -> keysByLevel.push(NO_KEYS);
+                case END_OBJECT, END_ARRAY -> keysByLevel.pop();
                 default -> { }
             }
         }

@@ -125,6 +125,21 @@ class EventCodecTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"type\":\"rooms\",\"extra\":{\"a\":1,\"a\":2}}",
+            "{\"type\":\"rooms\",\"extra\":{\"deep\":{\"deeper\":{\"k\":1,\"k\":1}}}}",
+            "{\"type\":\"rooms\",\"extra\":[{\"k\":1},{\"k\":1,\"k\":2}]}"})
+    void duplicateKeysInsideIgnoredNestedObjectsAreBadJsonToo(String frame) {
+        assertRefused(frame, ErrorReason.BAD_JSON);
+    }
+
+    @Test
+    void theSameKeyInSiblingObjectsIsFine() throws ProtocolException {
+        assertThat(codec.decodeClientEvent("{\"type\":\"rooms\",\"extra\":[{\"k\":1},{\"k\":2,\"j\":{\"k\":3}}]}"))
+                .isInstanceOf(ClientEvent.Rooms.class);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"{}", "{\"room\":\"lobby\"}", "{\"type\":\"dance\"}", "{\"type\":5}", "{\"type\":null}",
             "{\"type\":\"JOIN\",\"room\":\"lobby\"}", "{\"type\":\"welcome\",\"nick\":\"x\"}"})
     void aMissingOrUnknownTypeIsRefused(String frame) {

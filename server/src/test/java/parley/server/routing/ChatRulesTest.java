@@ -107,6 +107,41 @@ class ChatRulesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"ＡＬＩＣＥ", "ALİCE", "\u0430lice", "\u03b1lice", "a1ice", "Alicé"})
+    void aNickThatLooksLikeAHeldOneIsTaken(String lookAlike) {
+        user("alice");
+        var other = user("bob");
+
+        send(other, codec.encode(new ClientEvent.Nick(lookAlike, "7")));
+
+        assertThat(lastError(other).code()).isEqualTo(409);
+        assertThat(lastError(other).reason()).isEqualTo("NICK_TAKEN");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\u3164", "\uFFA0", "al\u200Dice", "alice\uFE0F"})
+    void nicksThatShowAsNothingAreRefused(String nick) {
+        var user = user("keeper");
+
+        send(user, codec.encode(new ClientEvent.Nick(nick, "n")));
+
+        assertThat(lastError(user).reason()).isEqualTo("INVALID_NICK");
+    }
+
+    @Test
+    void aRoomThatLooksLikeAnotherIsTheSameRoom() {
+        var ann = user("ann");
+        var bob = user("bob");
+        send(ann, "{\"type\":\"join\",\"room\":\"lobby\"}");
+        clearAll(ann, bob);
+
+        send(bob, codec.encode(new ClientEvent.Join("ｌ\u043ebby", null, null)));
+
+        assertThat(peer(bob).last(Joined.class).room()).isEqualTo("lobby");
+        assertThat(peer(bob).last(Joined.class).members()).containsExactlyInAnyOrder("ann", "bob");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"", "   ", "a b", "tab\there", "line\nbreak", "cr\rlf", "zero\u200bwidth", "bidi\u202eoverride",
             "nul\u0000", "bang!", "at@sign", "emoji\uD83D\uDE00", "combining\u0301\u0301", "123456789012345678901234567890123"})
     void nicksThatBreakTheCharacterOrLengthRulesAreRefused(String nick) {
@@ -363,7 +398,8 @@ class ChatRulesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "\n\t ", "nul\u0000", "bell\u0007", "lone\uD800surrogate", "\uDC00"})
+    @ValueSource(strings = {"", " ", "\n\t ", "nul\u0000", "bell\u0007", "lone\uD800surrogate", "\uDC00", "\u00A0",
+            "\u2000\u200A", "\u3000", "\u200B"})
     void emptyBlankOrBrokenTextIsRefused(String text) {
         var ann = user("ann");
         send(ann, "{\"type\":\"join\",\"room\":\"lobby\"}");
