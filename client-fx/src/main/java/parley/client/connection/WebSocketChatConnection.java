@@ -195,6 +195,9 @@ public final class WebSocketChatConnection implements ChatConnection {
         if (cause instanceof UnknownHostException || cause instanceof UnresolvedAddressException) {
             return "unknown host " + host;
         }
+        if (cause instanceof WebSocketHandshakeException refused && refused.getResponse().statusCode() == 503) {
+            return "the server is full (too many connections, or too many from this address); try again later";
+        }
         if (cause instanceof WebSocketHandshakeException) {
             return host + ":" + port + " is not a Parley server (no WebSocket at /chat)";
         }

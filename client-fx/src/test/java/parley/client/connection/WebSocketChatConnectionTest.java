@@ -3,6 +3,10 @@ package parley.client.connection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import parley.protocol.ServerEvent;
+import parley.server.ParleyServer;
+import parley.server.chat.ChatLimits;
+import parley.server.transport.TransportLimits;
+import parley.server.transport.WebSocketServer;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -51,6 +55,35 @@ class WebSocketChatConnectionTest {
             assertThat(states.get(states.size() - 1)).contains("the server stopped answering");
             assertThat(tookMillis).isBetween(500L, 3_000L);
             accepted.get().close();
+        }
+    }
+
+    @Test
+    void aFullServerIsReportedAsFullNotAsSomethingElse() throws Exception {
+        WebSocketServer server = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(),
+                TransportLimits.defaults().withConnections(1, 0));
+        try (Socket holder = new Socket("127.0.0.1", server.port())) {
+            Thread.sleep(200);
+            var connection = new WebSocketChatConnection(new ServerTrust(new MemoryPins(), List.of(), null),
+                    Duration.ofSeconds(15), Duration.ofSeconds(15));
+            List<String> states = new CopyOnWriteArrayList<>();
+            connection.setListener(new ChatConnection.Listener() {
+                @Override
+                public void onEvent(ServerEvent event) {
+                }
+
+                @Override
+                public void onStateChanged(ConnectionState state, String detail) {
+                    states.add(state + (detail == null ? "" : ": " + detail));
+                }
+            });
+
+            connection.connect("127.0.0.1", server.port(), null);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> states.stream().anyMatch(s -> s.startsWith("FAILED")));
+            assertThat(states.get(states.size() - 1)).contains("the server is full");
+        } finally {
+            server.stop();
         }
     }
 
