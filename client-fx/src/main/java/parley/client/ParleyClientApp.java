@@ -8,9 +8,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import parley.client.connection.ServerTrust;
 import parley.client.connection.WebSocketChatConnection;
+import parley.client.logs.LogStore;
+import parley.client.notify.Notifiers;
 import parley.client.viewmodel.Backoff;
 import parley.client.viewmodel.ChatViewModel;
 import parley.client.view.ChatView;
+import parley.client.view.ViewOptions;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -34,6 +37,7 @@ public final class ParleyClientApp extends Application {
         return thread;
     });
     private WebSocketChatConnection connection;
+    private LogStore logStore;
 
     @Override
     public void start(Stage stage) {
@@ -67,13 +71,29 @@ public final class ParleyClientApp extends Application {
         if (options.secure != null) {
             model.secureProperty().set(options.secure);
         }
-        var view = new ChatView(model, ZoneId.systemDefault());
-        var scene = new Scene(view.root(), 1000, 640);
+        var viewOptions = new ViewOptions();
+        settings.keepLook(viewOptions, model);
+        var view = new ChatView(model, viewOptions, ZoneId.systemDefault(), getHostServices()::showDocument);
+        viewOptions.themeProperty().get().apply(view.root());
+        model.setNotifier(Notifiers.forThisSystem(view.toastNotifier()));
+        logStore = new LogStore(LogStore.defaultRoot(), ZoneId.systemDefault(),
+                warning -> Platform.runLater(() -> model.warn(warning)));
+        logStore.setEnabled(viewOptions.keepLogsProperty().get());
+        viewOptions.keepLogsProperty().addListener((observable, old, keep) -> logStore.setEnabled(keep));
+        model.setLogStore(logStore, TIMER);
+        model.setOnQuit(stage::hide);
+
+        var scene = new Scene(view.root(), 1180, 740);
         scene.getStylesheets().add(ParleyClientApp.class.getResource(ChatView.STYLESHEET).toExternalForm());
         stage.setScene(scene);
-        stage.titleProperty().bind(model.myNickProperty().map(nick -> nick.isEmpty() ? "Parley" : "Parley — " + nick));
-        stage.setMinWidth(720);
-        stage.setMinHeight(400);
+        stage.titleProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
+            int unread = model.totalUnreadProperty().get();
+            String nick = model.myNickProperty().get();
+            return (unread > 0 ? "(" + unread + ") " : "") + "Parley" + (nick.isEmpty() ? "" : " — " + nick);
+        }, model.totalUnreadProperty(), model.myNickProperty()));
+        model.windowFocusedProperty().bind(stage.focusedProperty().and(stage.iconifiedProperty().not()));
+        stage.setMinWidth(760);
+        stage.setMinHeight(420);
         stage.show();
 
         // SIGTERM runs shutdown hooks, not stop(): say goodbye to the server there too.
@@ -94,6 +114,9 @@ public final class ParleyClientApp extends Application {
     }
 
     private void closeConnection() {
+        if (logStore != null) {
+            logStore.close();
+        }
         if (connection != null) {
             try {
                 connection.close().get(2, TimeUnit.SECONDS);

@@ -3,19 +3,91 @@ package parley.client;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import parley.client.connection.ServerTrust;
+import parley.client.view.Theme;
+import parley.client.view.ViewOptions;
+import parley.client.viewmodel.ChatViewModel;
+import parley.client.viewmodel.JoinsAndLeaves;
 import parley.client.viewmodel.Settings;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
 
 /**
- * Keeps the last host, port, nickname and TLS choice in the user's Java preferences, and the certificates the
- * user chose to trust, one fingerprint per {@code host:port}.
+ * Keeps the last host, port, nickname and TLS choice in the user's Java preferences, the certificates the user
+ * chose to trust (one fingerprint per {@code host:port}), and how the window looks. Writing to disk happens on a
+ * thread of its own, never on the FX thread. A value that cannot be read falls back to its default, with one
+ * warning for all of them.
  */
 final class PreferencesSettingsStore implements Settings.Store, ServerTrust.Pins {
     private static final Logger log = LoggerFactory.getLogger(PreferencesSettingsStore.class);
     private final Preferences preferences = Preferences.userRoot().node("parley/client");
     private final Preferences pins = preferences.node("trusted-certificates");
+    private final Preferences look = preferences.node("look");
+    private final Executor flusher = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "parley-preferences");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** Fills the window's options from what was saved, and saves every later change. */
+    void keepLook(ViewOptions options, ChatViewModel model) {
+        List<String> unreadable = new ArrayList<>();
+        options.themeProperty().set(read(unreadable, "theme", Theme.LIGHT, value -> Theme.valueOf(value)));
+        options.zoomProperty().set(read(unreadable, "zoom", 1.0, value -> {
+            double zoom = Double.parseDouble(value);
+            if (!(zoom >= ViewOptions.MIN_ZOOM && zoom <= ViewOptions.MAX_ZOOM)) {
+                throw new IllegalArgumentException("out of range");
+            }
+            return zoom;
+        }));
+        options.showSecondsProperty().set(read(unreadable, "showSeconds", false, PreferencesSettingsStore::bool));
+        options.memberListVisibleProperty().set(read(unreadable, "memberList", true, PreferencesSettingsStore::bool));
+        options.keepLogsProperty().set(read(unreadable, "keepLogs", true, PreferencesSettingsStore::bool));
+        model.joinsAndLeavesProperty().set(read(unreadable, "joinsAndLeaves", JoinsAndLeaves.SMART, JoinsAndLeaves::valueOf));
+        model.highlightWords().setAll(read(unreadable, "highlightWords", List.<String>of(),
+                value -> value.isEmpty() ? List.of() : Arrays.asList(value.split("\n"))));
+        if (!unreadable.isEmpty()) {
+            log.warn("Some saved settings could not be read and are back to their defaults: {}", unreadable);
+        }
+        options.themeProperty().addListener((o, old, value) -> put("theme", value.name()));
+        options.zoomProperty().addListener((o, old, value) -> put("zoom", String.valueOf(value.doubleValue())));
+        options.showSecondsProperty().addListener((o, old, value) -> put("showSeconds", value.toString()));
+        options.memberListVisibleProperty().addListener((o, old, value) -> put("memberList", value.toString()));
+        options.keepLogsProperty().addListener((o, old, value) -> put("keepLogs", value.toString()));
+        model.joinsAndLeavesProperty().addListener((o, old, value) -> put("joinsAndLeaves", value.name()));
+        model.highlightWords().addListener((javafx.collections.ListChangeListener<String>) change ->
+                put("highlightWords", String.join("\n", model.highlightWords())));
+    }
+
+    private <T> T read(List<String> unreadable, String key, T fallback, java.util.function.Function<String, T> parse) {
+        String value = look.get(key, null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return parse.apply(value);
+        } catch (RuntimeException e) {
+            unreadable.add(key + "=" + value);
+            return fallback;
+        }
+    }
+
+    private static boolean bool(String value) {
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("not a boolean");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    private void put(String key, String value) {
+        look.put(key, value);
+        flusher.execute(() -> flush(look, "the look of the window"));
+    }
 
     @Override
     public Settings load() {
@@ -31,7 +103,7 @@ final class PreferencesSettingsStore implements Settings.Store, ServerTrust.Pins
         preferences.putInt("port", settings.port());
         preferences.put("nick", settings.nick());
         preferences.putBoolean("secure", settings.secure());
-        flush(preferences, "the connection settings");
+        flusher.execute(() -> flush(preferences, "the connection settings"));
     }
 
     @Override
@@ -42,7 +114,7 @@ final class PreferencesSettingsStore implements Settings.Store, ServerTrust.Pins
     @Override
     public void pin(String server, String fingerprint) {
         pins.put(key(server), fingerprint);
-        flush(pins, "the trusted certificate");
+        flusher.execute(() -> flush(pins, "the trusted certificate"));
     }
 
     /** Preference keys are at most 80 characters; a longer host name is kept under its digest. */

@@ -22,6 +22,10 @@ public interface ChatConnection {
         /** The server's certificate was not trusted; {@link ConnectionState#FAILED} follows. */
         default void onCertificateProblem(CertificateProblem problem) {
         }
+
+        /** The round trip of a ping just answered. */
+        default void onLatency(java.time.Duration roundTrip) {
+        }
     }
 
     void setListener(Listener listener);

@@ -45,6 +45,8 @@ public final class ServerTrust {
     private volatile KeyManager[] clientKeys;
     private volatile X509ExtendedTrustManager usualChecks;
     private volatile String clientCertificateName;
+    /** The fingerprint of the certificate each server last presented and was trusted with, by {@code host:port}. */
+    private final java.util.Map<String, String> accepted = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ServerTrust(Pins pins, List<X509Certificate> trustFile, KeyManager[] clientKeys) {
         this.pins = pins;
@@ -54,6 +56,11 @@ public final class ServerTrust {
 
     public Pins pins() {
         return pins;
+    }
+
+    /** The SHA-256 fingerprint of the certificate this server was last trusted with, or null. */
+    public String acceptedFingerprint(String host, int port) {
+        return accepted.get(host.toLowerCase(Locale.ROOT) + ":" + port);
     }
 
     /**
@@ -202,6 +209,7 @@ public final class ServerTrust {
             try {
                 // The engine carries the host name, so this checks it against the certificate as well.
                 usual.checkServerTrusted(chain, authType, engine);
+                remember(chain);
             } catch (CertificateException refused) {
                 checkPin(chain, refused);
             }
@@ -211,6 +219,7 @@ public final class ServerTrust {
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
             try {
                 usual.checkServerTrusted(chain, authType, socket);
+                remember(chain);
             } catch (CertificateException refused) {
                 checkPin(chain, refused);
             }
@@ -220,8 +229,15 @@ public final class ServerTrust {
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             try {
                 usual.checkServerTrusted(chain, authType);
+                remember(chain);
             } catch (CertificateException refused) {
                 checkPin(chain, refused);
+            }
+        }
+
+        private void remember(X509Certificate[] chain) {
+            if (chain != null && chain.length > 0) {
+                accepted.put(host.toLowerCase(Locale.ROOT) + ":" + port, fingerprint(chain[0]));
             }
         }
 
@@ -233,6 +249,7 @@ public final class ServerTrust {
             String fingerprint = fingerprint(chain[0]);
             String pinned = pins.pinned(server);
             if (fingerprint.equals(pinned)) {
+                remember(chain);
                 return;
             }
             problem.set(new CertificateProblem(host, port, fingerprint, pinned, describe(refused, chain[0])));

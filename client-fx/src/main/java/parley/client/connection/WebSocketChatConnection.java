@@ -56,6 +56,7 @@ public final class WebSocketChatConnection implements ChatConnection {
     private final Duration pongTimeout;
     private volatile long lastHeardNanos;
     private volatile long lastPingNanos;
+    private volatile boolean pingOutstanding;
     private volatile Listener listener;
     private volatile WebSocket socket;
     private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
@@ -93,9 +94,10 @@ public final class WebSocketChatConnection implements ChatConnection {
                 current.abort();
                 state(ConnectionState.FAILED, "the server stopped answering (no reply for " + quietMillis / 1000 + " s)");
             }
-        } else if (quietMillis >= pingInterval.toMillis()
-                && (System.nanoTime() - lastPingNanos) / 1_000_000 >= pingInterval.toMillis()) {
+        } else if ((System.nanoTime() - lastPingNanos) / 1_000_000 >= pingInterval.toMillis()) {
+            // Every interval, busy or not: the answer's round trip is the lag the window shows.
             lastPingNanos = System.nanoTime();
+            pingOutstanding = true;
             current.sendPing(PING.duplicate()).exceptionally(failure -> null);
         }
     }
@@ -246,6 +248,8 @@ public final class WebSocketChatConnection implements ChatConnection {
         public void onOpen(WebSocket webSocket) {
             if (ownAttempt == attempt.get()) {
                 lastHeardNanos = System.nanoTime();
+                // The first ping goes out on the next tick, so the lag shows soon after connecting.
+                lastPingNanos = lastHeardNanos - pingInterval.toNanos();
                 socket = webSocket;
                 state(ConnectionState.CONNECTED, null);
             }
@@ -280,6 +284,13 @@ public final class WebSocketChatConnection implements ChatConnection {
         @Override
         public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
             lastHeardNanos = System.nanoTime();
+            if (pingOutstanding && ownAttempt == attempt.get()) {
+                pingOutstanding = false;
+                Listener current = listener;
+                if (current != null) {
+                    current.onLatency(Duration.ofNanos(lastHeardNanos - lastPingNanos));
+                }
+            }
             webSocket.request(1);
             return null;
         }

@@ -1,42 +1,54 @@
 package parley.client.view;
 
+import javafx.animation.PauseTransition;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
-import javafx.collections.ListChangeListener;
-import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Parent;
+import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
+import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Dialog;
-import javafx.scene.control.CheckBox;
-import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
-import javafx.scene.control.PasswordField;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextField;
-import javafx.scene.control.Tooltip;
-import javafx.scene.control.skin.VirtualFlow;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import javafx.stage.FileChooser;
-import javafx.util.StringConverter;
+import javafx.collections.transformation.FilteredList;
+import parley.client.chat.NotificationPolicy;
 import parley.client.connection.ConnectionState;
 import parley.client.viewmodel.ChatViewModel;
-import parley.client.viewmodel.LogLine;
-import parley.client.viewmodel.Recipient;
-import parley.protocol.ServerEvent;
+import parley.client.viewmodel.ConversationViewModel;
+import parley.client.viewmodel.JoinsAndLeaves;
+import parley.client.viewmodel.Notifier;
 
-import java.io.File;
 import java.time.ZoneId;
-import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
 
-/** The chat window's controls, built in code and bound to a {@link ChatViewModel}. Create on the FX thread. */
+/**
+ * The chat window, built in code and bound to a {@link ChatViewModel}: menu bar and connection bar on top, the
+ * conversations on the left, the open conversation's log (with its find bar) and the input in the middle, the
+ * members on the right, the status bar at the bottom. It never touches the connection. Create on the FX thread.
+ */
 public final class ChatView {
     public static final String HOST = "host";
     public static final String PORT = "port";
@@ -53,6 +65,8 @@ public final class ChatView {
     public static final String TRUST_CERTIFICATE = "trustCertificate";
     public static final String DISTRUST_CERTIFICATE = "distrustCertificate";
     public static final String STATUS = "status";
+    public static final String LAG = "lag";
+    public static final String LOCK = "lock";
     public static final String RECONNECT_NOW = "reconnectNow";
     public static final String ROOMS = "rooms";
     public static final String ROOM_TO_JOIN = "roomToJoin";
@@ -60,427 +74,338 @@ public final class ChatView {
     public static final String LEAVE = "leave";
     public static final String SERVER_ROOMS = "serverRooms";
     public static final String REFRESH_ROOMS = "refreshRooms";
+    public static final String MEMBERS = "members";
+    public static final String MEMBER_COUNT = "memberCount";
     public static final String LOG = "log";
     public static final String RECIPIENT = "recipient";
     public static final String DRAFT = "draft";
+    public static final String COUNTER = "counter";
     public static final String SEND = "send";
+    public static final String FIND_BAR = "findBar";
+    public static final String FIND_FIELD = "findField";
+    public static final String FIND_COUNT = "findCount";
+    public static final String TOASTS = "toasts";
     public static final String STYLESHEET = "/parley/client/view/parley.css";
 
     private final ChatViewModel model;
+    private final ViewOptions options;
     private final ZoneId zone;
-    private final BorderPane root = new BorderPane();
+    private final BorderPane window = new BorderPane();
+    private final StackPane root = new StackPane();
+    private final VBox toasts = new VBox(6);
+    private final LogPane log;
+    private final InputBar input;
+    private final HBox findBar;
+    private final TextField findField = new TextField();
 
     public ChatView(ChatViewModel model, ZoneId zone) {
+        this(model, new ViewOptions(), zone, url -> { });
+    }
+
+    /** @param openLink opens a clicked link in the system's browser */
+    public ChatView(ChatViewModel model, ViewOptions options, ZoneId zone, Consumer<String> openLink) {
         this.model = model;
+        this.options = options;
         this.zone = zone;
         root.getStyleClass().add("parley");
-        root.setTop(connectionBar());
-        root.setLeft(roomsPane());
-        root.setCenter(logView());
-        root.setBottom(composer());
+        log = new LogPane(model, options, zone, openLink);
+        input = new InputBar(model, options);
+        findBar = findBar();
+
+        var members = new MemberList(model).node();
+        var middle = new VBox(findBar, log.node(), input.node());
+        VBox.setVgrow(log.node(), Priority.ALWAYS);
+        var split = new SplitPane(new ConversationList(model).node(), middle, members);
+        split.setDividerPositions(0.2, 0.82);
+        SplitPane.setResizableWithParent(split.getItems().get(0), false);
+        SplitPane.setResizableWithParent(members, false);
+        options.memberListVisibleProperty().addListener((observable, was, visible) -> {
+            if (visible && !split.getItems().contains(members)) {
+                split.getItems().add(members);
+                split.setDividerPosition(1, 0.82);
+            } else if (!visible) {
+                split.getItems().remove(members);
+            }
+        });
+        if (!options.memberListVisibleProperty().get()) {
+            split.getItems().remove(members);
+        }
+
+        window.setTop(new VBox(menuBar(), new ConnectionBar(model, root).node()));
+        window.setCenter(split);
+        var statusBar = new StatusBar(model).node();
+        // The status bar is right under the input: a click on it means "let me type".
+        statusBar.setOnMouseClicked(event -> input.draft().requestFocus());
+        window.setBottom(statusBar);
+
+        toasts.setId(TOASTS);
+        toasts.setPickOnBounds(false);
+        toasts.setMaxSize(Region.USE_PREF_SIZE, Region.USE_PREF_SIZE);
+        toasts.setMouseTransparent(false);
+        StackPane.setAlignment(toasts, Pos.TOP_RIGHT);
+        StackPane.setMargin(toasts, new Insets(90, 16, 0, 0));
+        root.getChildren().addAll(window, toasts);
+        root.addEventFilter(KeyEvent.KEY_PRESSED, this::shortcuts);
+        options.themeProperty().addListener((observable, old, theme) -> theme.apply(root));
     }
 
     public Parent root() {
         return root;
     }
 
-    private Region connectionBar() {
-        var active = Bindings.createBooleanBinding(
-                () -> model.stateProperty().get() == ConnectionState.CONNECTED
-                        || model.stateProperty().get() == ConnectionState.CONNECTING
-                        || model.reconnectingProperty().get(), model.stateProperty(), model.reconnectingProperty());
-        var connected = model.stateProperty().isEqualTo(ConnectionState.CONNECTED);
+    /** Notifications shown inside the window, for systems with no notification service. */
+    public Notifier toastNotifier() {
+        return (summary, body) -> Platform.runLater(() -> toast(summary, body));
+    }
 
-        var host = field(HOST, "server host", 10);
-        host.textProperty().bindBidirectional(model.hostProperty());
-        host.disableProperty().bind(active);
-        host.setOnAction(event -> model.connect());
-
-        var port = field(PORT, "port", 5);
-        port.textProperty().bindBidirectional(model.portProperty());
-        port.disableProperty().bind(active);
-        port.setOnAction(event -> model.connect());
-
-        var nickname = field(NICKNAME, "nickname (optional)", 10);
-        // The bar gives way from the status label alone (an HBox short of room shrinks every child): a host or
-        // port cut to a few characters would mislead, just when a failure asks for them to be corrected.
-        for (TextField field : List.of(host, port, nickname)) {
-            field.setMinWidth(Region.USE_PREF_SIZE);
+    private void toast(String summary, String body) {
+        var title = new Label(summary);
+        title.getStyleClass().add("toast-title");
+        var text = new Label(body);
+        text.setWrapText(true);
+        var card = new VBox(2, title, text);
+        card.getStyleClass().add("toast");
+        card.setMaxWidth(320);
+        card.setOnMouseClicked(event -> toasts.getChildren().remove(card));
+        toasts.getChildren().add(card);
+        if (toasts.getChildren().size() > 3) {
+            toasts.getChildren().remove(0);
         }
-        nickname.textProperty().bindBidirectional(model.nicknameProperty());
-        nickname.setOnAction(event -> {
-            if (connected.get()) {
-                model.rename();
-            } else {
-                model.connect();
-            }
-        });
-
-        var connect = new Button();
-        connect.setId(CONNECT);
-        connect.textProperty().bind(Bindings.when(active).then("Disconnect").otherwise("Connect"));
-        connect.disableProperty().bind(active.not().and(model.canConnectProperty().not()));
-        connect.setDefaultButton(false);
-        connect.setOnAction(event -> {
-            if (active.get()) {
-                model.disconnect();
-            } else {
-                model.connect();
-            }
-        });
-
-        var reconnectNow = new Button("Reconnect now");
-        reconnectNow.setId(RECONNECT_NOW);
-        reconnectNow.visibleProperty().bind(model.reconnectingProperty());
-        reconnectNow.managedProperty().bind(reconnectNow.visibleProperty());
-        reconnectNow.setMinWidth(Region.USE_PREF_SIZE);
-        reconnectNow.setOnAction(event -> model.reconnectNow());
-
-        var status = new Label();
-        status.setId(STATUS);
-        status.textProperty().bind(model.statusProperty());
-        status.getStyleClass().add("status");
-        // A narrow window cuts the status short; the whole text is one hover away.
-        var statusTip = new Tooltip();
-        statusTip.textProperty().bind(model.statusProperty());
-        status.setTooltip(statusTip);
-        model.stateProperty().addListener((observable, old, state) -> {
-            status.getStyleClass().removeAll("failed", "connected");
-            if (state == ConnectionState.FAILED || state == ConnectionState.REFUSED) {
-                status.getStyleClass().add("failed");
-            } else if (state == ConnectionState.CONNECTED) {
-                status.getStyleClass().add("connected");
-            }
-        });
-
-        var nickError = new Label();
-        nickError.setId(NICK_ERROR);
-        nickError.textProperty().bind(model.nickErrorProperty());
-        nickError.getStyleClass().add("nick-error");
-
-        connect.setMinWidth(Region.USE_PREF_SIZE);
-        status.setMinWidth(0);
-        HBox.setHgrow(status, Priority.ALWAYS);
-        var secure = new CheckBox("Secure (TLS)");
-        secure.setId(SECURE);
-        secure.selectedProperty().bindBidirectional(model.secureProperty());
-        secure.disableProperty().bind(active);
-        secure.setMinWidth(Region.USE_PREF_SIZE);
-
-        var certificate = new Button("Certificate…");
-        certificate.setId(CLIENT_CERTIFICATE);
-        certificate.setMinWidth(Region.USE_PREF_SIZE);
-        certificate.disableProperty().bind(active.or(model.secureProperty().not()));
-        var certificateTip = new Tooltip();
-        certificateTip.textProperty().bind(model.clientCertificateProperty().map(subject -> subject.isEmpty()
-                ? "Choose a client certificate (PKCS#12) for servers that ask for one" : "Client certificate: " + subject));
-        certificate.setTooltip(certificateTip);
-        certificate.setOnAction(event -> chooseClientCertificate());
-
-        var bar = new HBox(8, label("Host"), host, label("Port"), port, secure, certificate, label("Nickname"), nickname,
-                nickError, connect, reconnectNow, status);
-        bar.setAlignment(Pos.CENTER_LEFT);
-        bar.setPadding(new Insets(8));
-        bar.getStyleClass().add("connection-bar");
-        return new VBox(bar, passwordBar(), certificateBar());
+        var linger = new PauseTransition(javafx.util.Duration.seconds(5));
+        linger.setOnFinished(event -> toasts.getChildren().remove(card));
+        linger.play();
     }
 
-    /** Asks for a PKCS#12 file and its password, and hands both to the view model. */
-    private void chooseClientCertificate() {
-        var chooser = new FileChooser();
-        chooser.setTitle("Client certificate");
-        chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("PKCS#12 (*.p12, *.pfx)", "*.p12", "*.pfx"),
-                new FileChooser.ExtensionFilter("All files", "*"));
-        File file = chooser.showOpenDialog(root.getScene().getWindow());
-        if (file == null) {
-            return;
-        }
-        var password = new PasswordField();
-        password.setPromptText("password of " + file.getName());
-        var dialog = new Dialog<char[]>();
-        dialog.setTitle("Client certificate");
-        dialog.setHeaderText("Password of " + file.getName());
-        dialog.getDialogPane().setContent(password);
-        dialog.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
-        dialog.setResultConverter(button -> button == ButtonType.OK ? password.getText().toCharArray() : null);
-        Platform.runLater(password::requestFocus);
-        dialog.showAndWait().ifPresent(secret -> model.useClientCertificate(file.toPath(), secret));
-    }
+    // --- keys
 
-    /** Shown when the server asks for its password. */
-    private Region passwordBar() {
-        var password = new PasswordField();
-        password.setId(PASSWORD);
-        password.setPromptText("server password");
-        password.textProperty().bindBidirectional(model.passwordProperty());
-        password.setOnAction(event -> model.submitPassword());
-        var signIn = new Button("Sign in");
-        signIn.setId(SIGN_IN);
-        signIn.setOnAction(event -> model.submitPassword());
-        var question = label("");
-        question.textProperty().bind(Bindings.when(model.secureProperty())
-                .then("This server has a password:")
-                .otherwise("This server has a password (not encrypted without Secure: others on the network can read it):"));
-        var bar = new HBox(8, question, password, signIn);
-        bar.setId(PASSWORD_BAR);
-        bar.setAlignment(Pos.CENTER_LEFT);
-        bar.setPadding(new Insets(0, 8, 8, 8));
-        bar.visibleProperty().bind(model.passwordRequestedProperty());
-        bar.managedProperty().bind(bar.visibleProperty());
-        model.passwordRequestedProperty().addListener((observable, was, asked) -> {
-            if (asked) {
-                Platform.runLater(password::requestFocus);
-            }
-        });
-        return bar;
-    }
-
-    /** Shown when the server's certificate is not trusted: what is wrong, its fingerprint, and the user's choice. */
-    private Region certificateBar() {
-        var message = new Label();
-        message.setId(CERTIFICATE_MESSAGE);
-        message.setWrapText(true);
-        var trust = new Button();
-        trust.setId(TRUST_CERTIFICATE);
-        trust.setOnAction(event -> model.trustCertificate());
-        var distrust = new Button("Don't connect");
-        distrust.setId(DISTRUST_CERTIFICATE);
-        distrust.setOnAction(event -> model.distrustCertificate());
-        distrust.setDefaultButton(true);
-        var buttons = new HBox(8, trust, distrust);
-        var bar = new VBox(6, message, buttons);
-        bar.setId(CERTIFICATE_BAR);
-        bar.setPadding(new Insets(8));
-        bar.getStyleClass().add("certificate-bar");
-        bar.visibleProperty().bind(model.certificateProblemProperty().isNotNull());
-        bar.managedProperty().bind(bar.visibleProperty());
-        model.certificateProblemProperty().addListener((observable, old, problem) -> {
-            bar.getStyleClass().remove("changed");
-            if (problem == null) {
-                return;
-            }
-            if (problem.changed()) {
-                bar.getStyleClass().add("changed");
-                message.setText("WARNING: the certificate of " + problem.server() + " has CHANGED since you trusted it."
-                        + " Someone may be intercepting the connection. Do not trust the new one unless the server's"
-                        + " operator told you it changed.\nTrusted before: " + problem.trustedFingerprint()
-                        + "\nPresented now: " + problem.fingerprint() + "\n(" + problem.reason() + ")");
-                trust.setText("Trust the new certificate");
-            } else {
-                message.setText("The certificate of " + problem.server() + " is not trusted: " + problem.reason()
-                        + ".\nSHA-256 fingerprint: " + problem.fingerprint()
-                        + "\nCompare it with the one the server's operator gave you before trusting it.");
-                trust.setText("Trust this certificate");
-            }
-        });
-        return bar;
-    }
-
-    private Region roomsPane() {
-        var connected = model.stateProperty().isEqualTo(ConnectionState.CONNECTED);
-
-        ListView<String> rooms = new ListView<>(model.joinedRooms());
-        rooms.setId(ROOMS);
-        rooms.setPrefHeight(140);
-        rooms.setMinHeight(90);
-        rooms.getSelectionModel().selectedItemProperty().addListener((observable, old, room) -> {
-            if (room != null) {
-                model.currentRoomProperty().set(room);
-            }
-        });
-        model.currentRoomProperty().addListener((observable, old, room) -> rooms.getSelectionModel().select(room));
-
-        var roomToJoin = field(ROOM_TO_JOIN, "room name", 10);
-        roomToJoin.textProperty().bindBidirectional(model.roomToJoinProperty());
-        roomToJoin.setOnAction(event -> model.join());
-        roomToJoin.disableProperty().bind(connected.not());
-        var join = new Button("Join");
-        join.setId(JOIN);
-        join.disableProperty().bind(connected.not().or(model.roomToJoinProperty().isEmpty()));
-        join.setOnAction(event -> model.join());
-
-        var leave = new Button("Leave room");
-        leave.setId(LEAVE);
-        leave.setMaxWidth(Double.MAX_VALUE);
-        leave.disableProperty().bind(connected.not().or(model.currentRoomProperty().isNull()));
-        leave.setOnAction(event -> model.leaveCurrentRoom());
-
-        ListView<ServerEvent.RoomInfo> serverRooms = new ListView<>(model.serverRooms());
-        serverRooms.setId(SERVER_ROOMS);
-        serverRooms.setCellFactory(list -> new ListCell<>() {
-            @Override
-            protected void updateItem(ServerEvent.RoomInfo room, boolean empty) {
-                super.updateItem(room, empty);
-                setText(empty || room == null ? null
-                        : room.name() + "  (" + room.members() + (room.members() == 1 ? " person)" : " people)"));
-            }
-        });
-        serverRooms.setOnMouseClicked(event -> {
-            ServerEvent.RoomInfo chosen = serverRooms.getSelectionModel().getSelectedItem();
-            if (event.getClickCount() == 2 && chosen != null) {
-                model.join(chosen.name());
-            }
-        });
-        VBox.setVgrow(serverRooms, Priority.ALWAYS);
-        var refresh = new Button("Refresh list");
-        refresh.setId(REFRESH_ROOMS);
-        refresh.setMaxWidth(Double.MAX_VALUE);
-        refresh.disableProperty().bind(connected.not());
-        refresh.setOnAction(event -> model.refreshServerRooms());
-
-        var joinRow = new HBox(4, roomToJoin, join);
-        HBox.setHgrow(roomToJoin, Priority.ALWAYS);
-        serverRooms.setPlaceholder(new Label("No rooms listed"));
-        serverRooms.setTooltip(new Tooltip("Double-click a room to join it"));
-        var pane = new VBox(6, heading("Your rooms"), rooms, joinRow, leave,
-                heading("All rooms on the server"), serverRooms, refresh);
-        pane.setPadding(new Insets(0, 8, 8, 8));
-        pane.setPrefWidth(230);
-        pane.getStyleClass().add("rooms-pane");
-        return pane;
-    }
-
-    private Region logView() {
-        ListView<LogLine> log = new ListView<>();
-        log.setId(LOG);
-        log.itemsProperty().bind(model.logProperty());
-        log.setCellFactory(list -> new LogCell(zone));
-        log.setFocusTraversable(false);
-        followNewestLines(log);
-        var pane = new VBox(log);
-        VBox.setVgrow(log, Priority.ALWAYS);
-        pane.setPadding(new Insets(0, 8, 8, 0));
-        return pane;
-    }
-
-    private Region composer() {
-        ComboBox<Recipient> recipient = new ComboBox<>(model.recipients());
-        recipient.setId(RECIPIENT);
-        recipient.valueProperty().bindBidirectional(model.recipientProperty());
-        recipient.setConverter(new StringConverter<>() {
-            @Override
-            public String toString(Recipient choice) {
-                return choice == null ? "" : choice.label(model.currentRoomProperty().get());
-            }
-
-            @Override
-            public Recipient fromString(String text) {
-                return null;
-            }
-        });
-        recipient.setPrefWidth(200);
-        recipient.disableProperty().bind(model.stateProperty().isNotEqualTo(ConnectionState.CONNECTED));
-
-        var draft = field(DRAFT, "type a message, Enter sends", 30);
-        draft.textProperty().bindBidirectional(model.draftProperty());
-        draft.setOnAction(event -> model.send());
-        draft.getStyleClass().add("draft");
-        model.recipientProperty().addListener((observable, old, choice) -> {
-            draft.getStyleClass().remove("whispering");
-            if (choice != null && !choice.isEveryone()) {
-                draft.getStyleClass().add("whispering");
-            }
-        });
-
-        var send = new Button("Send");
-        send.setId(SEND);
-        send.disableProperty().bind(model.canSendProperty().not());
-        send.setOnAction(event -> model.send());
-        // Once connected, the cursor belongs where people type.
-        model.stateProperty().addListener((observable, old, state) -> {
-            if (state == ConnectionState.CONNECTED) {
-                draft.requestFocus();
-            }
-        });
-
-        var bar = new HBox(8, new Label("To"), recipient, draft, send);
-        HBox.setHgrow(draft, Priority.ALWAYS);
-        bar.setAlignment(Pos.CENTER_LEFT);
-        bar.setPadding(new Insets(0, 8, 8, 8));
-        return bar;
-    }
-
-    /** Keeps the newest line in sight unless the user has scrolled up to read older ones. */
-    private static void followNewestLines(ListView<LogLine> log) {
-        ListChangeListener<LogLine> follow = change -> {
-            int added = 0;
-            while (change.next()) {
-                added += change.getAddedSize();
-            }
-            int size = change.getList().size();
-            if (added > 0 && isShowing(log, size - added - 1)) {
-                log.scrollTo(size - 1);
-            }
-        };
-        log.itemsProperty().addListener((observable, old, items) -> {
-            if (old != null) {
-                old.removeListener(follow);
-            }
-            if (items != null) {
-                items.addListener(follow);
-                log.scrollTo(Math.max(0, items.size() - 1));
-            }
-        });
-        ObservableList<LogLine> first = log.getItems();
-        if (first != null) {
-            first.addListener(follow);
+    private void shortcuts(KeyEvent event) {
+        if (event.getCode() == KeyCode.ESCAPE && findBar.isVisible()) {
+            closeFind();
+            event.consume();
+        } else if (event.isAltDown() && (event.getCode() == KeyCode.UP || event.getCode() == KeyCode.DOWN)) {
+            model.openNeighbour(event.getCode() == KeyCode.UP ? -1 : 1);
+            event.consume();
         }
     }
 
-    private static boolean isShowing(ListView<?> list, int index) {
-        if (index < 0 || !(list.lookup(".virtual-flow") instanceof VirtualFlow<?> flow)
-                || flow.getLastVisibleCell() == null) {
-            return true;
+    private MenuBar menuBar() {
+        var connect = item("Connect", "Shortcut+Shift+C", model::connect);
+        connect.disableProperty().bind(model.canConnectProperty().not());
+        var disconnect = item("Disconnect", null, model::disconnect);
+        disconnect.disableProperty().bind(model.stateProperty().isEqualTo(ConnectionState.DISCONNECTED)
+                .and(model.reconnectingProperty().not()));
+        var quit = item("Quit", "Shortcut+Q", () -> {
+            model.disconnect();
+            root.getScene().getWindow().hide();
+        });
+        var server = new Menu("Server", null, connect, disconnect, new SeparatorMenuItem(), quit);
+
+        var themes = new ToggleGroup();
+        var themeMenu = new Menu("Theme");
+        for (Theme theme : Theme.values()) {
+            var choice = new RadioMenuItem(theme.label());
+            choice.setToggleGroup(themes);
+            choice.setSelected(options.themeProperty().get() == theme);
+            choice.setOnAction(event -> options.themeProperty().set(theme));
+            options.themeProperty().addListener((observable, old, now) -> choice.setSelected(now == theme));
+            themeMenu.getItems().add(choice);
         }
-        return flow.getLastVisibleCell().getIndex() >= index;
-    }
-
-    private static TextField field(String id, String prompt, int columns) {
-        var field = new TextField();
-        field.setId(id);
-        field.setPromptText(prompt);
-        field.setPrefColumnCount(columns);
-        return field;
-    }
-
-    private static Label label(String text) {
-        var label = new Label(text);
-        label.setMinWidth(Region.USE_PREF_SIZE);
-        return label;
-    }
-
-    private static Label heading(String text) {
-        var label = new Label(text);
-        label.getStyleClass().add("heading");
-        return label;
-    }
-
-    /** Renders one log line with a style class per kind, so whispers and system lines stand apart. */
-    private static final class LogCell extends ListCell<LogLine> {
-        private static final String[] KIND_CLASSES = {"message", "whisper", "system", "error"};
-        private final ZoneId zone;
-
-        LogCell(ZoneId zone) {
-            this.zone = zone;
-            setWrapText(true);
-            setPrefWidth(0);
+        var zoom = new Menu("Zoom", null,
+                item("Larger", "Shortcut+=", () -> options.zoomBy(ViewOptions.ZOOM_STEP)),
+                item("Smaller", "Shortcut+-", () -> options.zoomBy(-ViewOptions.ZOOM_STEP)),
+                item("Normal size", "Shortcut+0", () -> options.zoomProperty().set(1.0)));
+        var joins = new ToggleGroup();
+        var joinsMenu = new Menu("Joins and leaves");
+        for (JoinsAndLeaves mode : JoinsAndLeaves.values()) {
+            var choice = new RadioMenuItem(mode.label());
+            choice.setToggleGroup(joins);
+            choice.setSelected(model.joinsAndLeavesProperty().get() == mode);
+            choice.setOnAction(event -> model.joinsAndLeavesProperty().set(mode));
+            model.joinsAndLeavesProperty().addListener((observable, old, now) -> choice.setSelected(now == mode));
+            joinsMenu.getItems().add(choice);
         }
+        var seconds = new CheckMenuItem("Show seconds");
+        seconds.selectedProperty().bindBidirectional(options.showSecondsProperty());
+        var memberList = new CheckMenuItem("Member list");
+        memberList.selectedProperty().bindBidirectional(options.memberListVisibleProperty());
+        var keepLogs = new CheckMenuItem("Keep chat logs on disk");
+        keepLogs.selectedProperty().bindBidirectional(options.keepLogsProperty());
+        var view = new Menu("View", null, themeMenu, zoom, joinsMenu, seconds, memberList, new SeparatorMenuItem(),
+                item("Highlight words…", null, this::editHighlightWords), keepLogs);
 
-        @Override
-        protected void updateItem(LogLine line, boolean empty) {
-            super.updateItem(line, empty);
-            getStyleClass().removeAll(KIND_CLASSES);
-            if (empty || line == null) {
-                setText(null);
-                return;
-            }
-            setText(line.render(zone));
-            getStyleClass().add(switch (line.kind()) {
-                case MESSAGE -> "message";
-                case WHISPER_FROM, WHISPER_TO -> "whisper";
-                case SYSTEM -> "system";
-                case ERROR -> "error";
+        var notifications = new Menu("Notifications");
+        var levels = new ToggleGroup();
+        for (NotificationPolicy.Level level : NotificationPolicy.Level.values()) {
+            var choice = new RadioMenuItem(switch (level) {
+                case ALL -> "All messages";
+                case MENTIONS -> "Mentions and whispers only";
+                case NONE -> "None";
+            });
+            choice.setToggleGroup(levels);
+            choice.setOnAction(event -> {
+                ConversationViewModel open = model.openConversationProperty().get();
+                if (open != null) {
+                    open.notificationsProperty().set(level);
+                }
+            });
+            notifications.getItems().add(choice);
+            notifications.setOnShowing(event -> {
+                ConversationViewModel open = model.openConversationProperty().get();
+                levels.getToggles().forEach(toggle -> toggle.setSelected(false));
+                if (open != null) {
+                    levels.getToggles().get(open.notificationsProperty().get().ordinal()).setSelected(true);
+                }
             });
         }
+        notifications.disableProperty().bind(model.openConversationProperty().isNull());
+        var closeOrLeave = item("Close or leave", "Shortcut+W", model::closeOrLeaveOpen);
+        closeOrLeave.disableProperty().bind(model.openConversationProperty().isNull());
+        var conversation = new Menu("Conversation", null,
+                item("Quick switch…", "Shortcut+K", this::quickSwitch),
+                item("Previous", "Shortcut+Page Up", () -> model.openNeighbour(-1)),
+                item("Next", "Shortcut+Page Down", () -> model.openNeighbour(1)),
+                new SeparatorMenuItem(),
+                item("Find…", "Shortcut+F", this::openFind),
+                item("Jump to new messages", "Shortcut+J", log::jumpToMarker),
+                item("Clear window", null, model::clearOpen),
+                notifications,
+                new SeparatorMenuItem(),
+                closeOrLeave);
+
+        var help = new Menu("Help", null,
+                item("Commands", "F1", this::showCommands),
+                item("About Parley", null, this::showAbout));
+        return new MenuBar(server, view, conversation, help);
+    }
+
+    private static MenuItem item(String text, String accelerator, Runnable action) {
+        var item = new MenuItem(text);
+        if (accelerator != null) {
+            item.setAccelerator(KeyCombination.keyCombination(accelerator));
+        }
+        item.setOnAction(event -> action.run());
+        return item;
+    }
+
+    // --- find
+
+    private HBox findBar() {
+        findField.setId(FIND_FIELD);
+        findField.setPromptText("find in this conversation");
+        findField.setPrefColumnCount(24);
+        log.queryProperty().bind(findField.textProperty());
+        findField.addEventFilter(KeyEvent.KEY_PRESSED, event -> {
+            if (event.getCode() == KeyCode.ENTER) {
+                log.step(event.isShiftDown() ? -1 : 1);
+                event.consume();
+            }
+        });
+        var count = new Label();
+        count.setId(FIND_COUNT);
+        count.textProperty().bind(Bindings.createStringBinding(() -> {
+            int total = log.matchCountProperty().get();
+            if (findField.getText().isEmpty()) {
+                return "";
+            }
+            return total == 0 ? "no matches" : (log.currentMatchProperty().get() + 1) + " of " + total;
+        }, log.matchCountProperty(), log.currentMatchProperty(), findField.textProperty()));
+        var previous = new Button("↑");
+        previous.setOnAction(event -> log.step(-1));
+        var next = new Button("↓");
+        next.setOnAction(event -> log.step(1));
+        var close = new Button("✕");
+        close.setOnAction(event -> closeFind());
+        var bar = new HBox(6, new Label("Find"), findField, previous, next, count, close);
+        bar.setId(FIND_BAR);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(6, 8, 6, 8));
+        bar.getStyleClass().add("find-bar");
+        bar.setVisible(false);
+        bar.managedProperty().bind(bar.visibleProperty());
+        return bar;
+    }
+
+    private void openFind() {
+        findBar.setVisible(true);
+        findField.requestFocus();
+        findField.selectAll();
+    }
+
+    private void closeFind() {
+        findField.clear();
+        findBar.setVisible(false);
+        log.scrollToEnd();
+        input.draft().requestFocus();
+    }
+
+    // --- dialogs
+
+    /** Ctrl+K: type to filter the conversations, Enter opens the first. */
+    private void quickSwitch() {
+        var filter = new TextField();
+        filter.setPromptText("type part of a name");
+        var filtered = new FilteredList<>(model.conversations());
+        filter.textProperty().addListener((observable, old, text) -> filtered.setPredicate(conversation ->
+                conversation.name().toLowerCase(Locale.ROOT).contains(text.strip().toLowerCase(Locale.ROOT))));
+        var list = new ListView<>(filtered);
+        list.setPrefHeight(220);
+        list.setCellFactory(view -> new ListCell<>() {
+            @Override
+            protected void updateItem(ConversationViewModel conversation, boolean empty) {
+                super.updateItem(conversation, empty);
+                setText(empty || conversation == null ? null : (conversation.isRoom() ? "# " : "@ ") + conversation.name());
+            }
+        });
+        var dialog = new Dialog<ConversationViewModel>();
+        dialog.setTitle("Go to a conversation");
+        dialog.initOwner(root.getScene().getWindow());
+        dialog.getDialogPane().setContent(new VBox(6, filter, list));
+        dialog.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
+        dialog.setResultConverter(button -> {
+            if (button != ButtonType.OK) {
+                return null;
+            }
+            ConversationViewModel chosen = list.getSelectionModel().getSelectedItem();
+            return chosen != null ? chosen : filtered.isEmpty() ? null : filtered.get(0);
+        });
+        list.setOnMouseClicked(event -> {
+            if (event.getClickCount() == 2) {
+                dialog.setResult(list.getSelectionModel().getSelectedItem());
+                dialog.close();
+            }
+        });
+        Platform.runLater(filter::requestFocus);
+        dialog.showAndWait().ifPresent(chosen -> model.openConversationProperty().set(chosen));
+    }
+
+    /** Words besides your nickname that count as mentions, separated by commas or spaces. */
+    private void editHighlightWords() {
+        var dialog = new javafx.scene.control.TextInputDialog(String.join(", ", model.highlightWords()));
+        dialog.setTitle("Highlight words");
+        dialog.setHeaderText("Lines with these words count as mentions (your nickname always does)");
+        dialog.setContentText("Words:");
+        dialog.initOwner(root.getScene().getWindow());
+        dialog.showAndWait().ifPresent(text -> model.highlightWords().setAll(java.util.Arrays.stream(text.split("[,\\s]+"))
+                .map(String::strip).filter(word -> !word.isEmpty()).distinct().toList()));
+    }
+
+    private void showCommands() {
+        var alert = new Alert(Alert.AlertType.INFORMATION, String.join("\n", model.commandHelp()), ButtonType.OK);
+        alert.setTitle("Commands");
+        alert.setHeaderText("Type these in the input; Tab completes names and commands");
+        alert.initOwner(root.getScene().getWindow());
+        alert.show();
+    }
+
+    private void showAbout() {
+        String version = ChatView.class.getPackage().getImplementationVersion();
+        var alert = new Alert(Alert.AlertType.INFORMATION, String.format(Locale.ROOT,
+                "Parley %s, protocol v1%nJava %s (%s)%nJavaFX %s%nThemes: AtlantaFX Primer",
+                version == null ? "(development build)" : version, System.getProperty("java.version"),
+                System.getProperty("java.vendor"), System.getProperty("javafx.runtime.version", "?")), ButtonType.OK);
+        alert.setTitle("About Parley");
+        alert.setHeaderText("Parley — a small chat system");
+        alert.initOwner(root.getScene().getWindow());
+        alert.show();
     }
 }

@@ -2,34 +2,46 @@ package parley.client.viewmodel;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
+import javafx.beans.binding.IntegerBinding;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import javafx.beans.property.BooleanProperty;
-import javafx.beans.property.SimpleBooleanProperty;
+import parley.client.chat.Command;
+import parley.client.chat.CommandParser;
+import parley.client.chat.InputHistory;
+import parley.client.chat.LogLine;
+import parley.client.chat.Mentions;
+import parley.client.chat.NotificationPolicy;
+import parley.client.chat.TabCompleter;
 import parley.client.connection.CertificateProblem;
 import parley.client.connection.ChatConnection;
-import parley.client.connection.ServerTrust;
 import parley.client.connection.ConnectionState;
+import parley.client.connection.ServerTrust;
+import parley.client.logs.LogStore;
 import parley.protocol.ClientEvent;
 import parley.protocol.ServerEvent;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,13 +53,22 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
- * The state of one client window and the commands it offers, free of controls. Every property and list is
- * owned by the FX thread: call commands there, and give the constructor an executor that runs on it
- * ({@code Platform::runLater} in the app, {@code Runnable::run} in tests); connection events are moved onto it.
+ * The state of one client window and the commands it offers, free of controls: the session (connection,
+ * reconnecting, trust, password) and the conversations (rooms and private conversations, each a
+ * {@link ConversationViewModel}). Input lines go through the slash-command table; lines that arrive unseen count
+ * as unread and may notify. Every property and list is owned by the FX thread: call commands there, and give
+ * the constructor an executor that runs on it ({@code Platform::runLater} in the app, {@code Runnable::run} in
+ * tests); connection events are moved onto it.
  */
 public final class ChatViewModel {
-    /** Lines kept per room; older ones are dropped so that a busy room cannot exhaust memory. */
-    public static final int MAX_LOG_LINES = 20_000;
+    /** Lines kept per conversation. */
+    public static final int MAX_LOG_LINES = ConversationViewModel.MAX_LOG_LINES;
+    /** Longest message text unless the server says otherwise. */
+    public static final int DEFAULT_MAX_TEXT = 2_000;
+    /** From how many characters left the input shows a counter. */
+    public static final int COUNTER_FROM = 200;
+    /** Lines read back from the log on disk when a conversation opens. */
+    public static final int EARLIER_LINES = 200;
     private static final String NICK_CLAIM_REF = "nick";
     private static final int MAX_REMEMBERED_WHISPERS = 1_000;
 
@@ -59,49 +80,78 @@ public final class ChatViewModel {
     private final StringProperty roomToJoin = new SimpleStringProperty("");
     private final ObjectProperty<Recipient> recipient = new SimpleObjectProperty<>(Recipient.EVERYONE);
     private final ObjectProperty<String> currentRoom = new SimpleObjectProperty<>();
+    private final ObjectProperty<ConversationViewModel> open = new SimpleObjectProperty<>();
     private final BooleanProperty secure = new SimpleBooleanProperty(false);
     private final StringProperty password = new SimpleStringProperty("");
+    private final BooleanProperty windowFocused = new SimpleBooleanProperty(true);
+    private final ObjectProperty<JoinsAndLeaves> joinsAndLeaves = new SimpleObjectProperty<>(JoinsAndLeaves.SMART);
+    private final ObservableList<String> highlightWords = FXCollections.observableArrayList();
 
     // --- outputs
     private final ReadOnlyObjectWrapper<ConnectionState> state = new ReadOnlyObjectWrapper<>(ConnectionState.DISCONNECTED);
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("Disconnected");
     private final ReadOnlyStringWrapper nickError = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper myNick = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper latency = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper encrypted = new ReadOnlyBooleanWrapper(false);
+    private final ReadOnlyStringWrapper fingerprint = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper reconnecting = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyObjectWrapper<CertificateProblem> certificateProblem = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyBooleanWrapper passwordRequested = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper clientCertificate = new ReadOnlyStringWrapper("");
+    private final ReadOnlyIntegerWrapper totalUnread = new ReadOnlyIntegerWrapper();
     private final ObservableList<String> joinedRooms = FXCollections.observableArrayList();
+    private final ObservableList<ConversationViewModel> conversations = FXCollections.observableArrayList();
     private final ObservableList<Recipient> recipients = FXCollections.observableArrayList(Recipient.EVERYONE);
     private final ObservableList<ServerEvent.RoomInfo> serverRooms = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<ObservableList<LogLine>> log = new ReadOnlyObjectWrapper<>();
     private final ObservableList<String> joinedRoomsView = FXCollections.unmodifiableObservableList(joinedRooms);
+    private final ObservableList<ConversationViewModel> conversationsView = FXCollections.unmodifiableObservableList(conversations);
     private final ObservableList<Recipient> recipientsView = FXCollections.unmodifiableObservableList(recipients);
     private final ObservableList<ServerEvent.RoomInfo> serverRoomsView = FXCollections.unmodifiableObservableList(serverRooms);
 
     // --- derived
     private final BooleanBinding canConnect;
     private final BooleanBinding canSend;
+    private final IntegerBinding charactersLeft;
 
     // --- internal state
     private final ChatConnection connection;
+    private final Executor fxThread;
     private final Settings.Store settingsStore;
     private final ServerTrust trust;
     /** The password given for this server in this session, sent again when reconnecting; empty when none. */
     private String givenPassword = "";
     private final Clock clock;
+    private final ZoneId zone;
     private final String initialRoom;
     private final Scheduler scheduler;
     private final Backoff backoff;
-    /** Logs by room name; the entry under null holds lines shown while no room is open. */
-    private final Map<String, ObservableList<LogLine>> logs = new HashMap<>();
-    private final Map<String, List<String>> membersByRoom = new LinkedHashMap<>();
-    private final Map<String, Long> lastMessageIdByRoom = new HashMap<>();
+    private final CommandParser commands = new CommandParser();
+    private final TabCompleter completer = new TabCompleter();
+    private final InputHistory history = new InputHistory();
+    private final NotificationPolicy notificationPolicy = new NotificationPolicy();
+    private Notifier notifier = Notifier.NONE;
+    private Runnable cancelNotificationFlush;
+    private LogStore logStore;
+    private Executor logReader = Runnable::run;
+    private Runnable onQuit = () -> { };
+    /** Lines shown while no conversation is open. */
+    private final ObservableList<LogLine> serverLog = FXCollections.observableArrayList();
+    private final Map<String, ConversationViewModel> rooms = new HashMap<>();
+    /** Private conversations by the other person's nickname in lower case, hidden ones too. */
+    private final Map<String, ConversationViewModel> privates = new HashMap<>();
     private final Set<String> seenWhisperIds = new LinkedHashSet<>();
     /** Texts sent but not yet acknowledged, by ref: restored to the input if the server refuses them. */
     private final Map<String, String> unconfirmedDrafts = new LinkedHashMap<>();
+    /** Whispers sent from a room through "To", by ref: the room gets a line once the server accepts them. */
+    private final Map<String, String[]> whisperNotes = new HashMap<>();
     private String claimedNick = "";
+    private String serverKey = "";
     private int nextRef;
+    private boolean listRequested;
+    private boolean replayingHistory;
+    private boolean switching;
     /** The session's resume token from the last welcome, or null before the first one. */
     private String resumeToken;
     /** True from connect() until disconnect() or a do-not-reconnect close: connection losses are repaired. */
@@ -112,9 +162,11 @@ public final class ChatViewModel {
     public ChatViewModel(ChatConnection connection, Executor fxThread, Settings.Store settingsStore,
                          ServerTrust trust, Clock clock, String initialRoom, Scheduler scheduler, Backoff backoff) {
         this.connection = connection;
+        this.fxThread = fxThread;
         this.settingsStore = settingsStore;
         this.trust = trust;
         this.clock = clock;
+        this.zone = clock.getZone();
         this.initialRoom = initialRoom;
         this.scheduler = scheduler;
         this.backoff = backoff;
@@ -124,19 +176,52 @@ public final class ChatViewModel {
         nickname.set(settings.nick());
         secure.set(settings.secure());
         clientCertificate.set(trust.clientCertificateName() == null ? "" : trust.clientCertificateName());
-        log.set(logFor(null));
+        log.set(serverLog);
 
         canConnect = Bindings.createBooleanBinding(
                 () -> !isActive() && !reconnecting.get() && !host.get().isBlank() && parsePort(port.get()) > 0,
                 state, reconnecting, host, port);
-        canSend = Bindings.createBooleanBinding(
-                () -> state.get() == ConnectionState.CONNECTED && !draft.get().isBlank()
-                        && (currentRoom.get() != null || !recipient.get().isEveryone()),
-                state, draft, currentRoom, recipient);
+        charactersLeft = Bindings.createIntegerBinding(
+                () -> DEFAULT_MAX_TEXT - draft.get().codePointCount(0, draft.get().length()), draft);
+        canSend = Bindings.createBooleanBinding(() -> {
+            String text = draft.get();
+            if (text.isBlank()) {
+                return false;
+            }
+            if (text.startsWith("/") && !text.startsWith("//")) {
+                return true;
+            }
+            return state.get() == ConnectionState.CONNECTED && open.get() != null && charactersLeft.get() >= 0;
+        }, state, draft, open, charactersLeft);
 
-        currentRoom.addListener((observable, old, room) -> {
-            log.set(logFor(room));
+        open.addListener((observable, old, conversation) -> {
+            log.set(conversation == null ? serverLog : conversation.lines());
+            if (conversation != null && windowFocused.get()) {
+                conversation.markRead();
+            }
+            if (!switching) {
+                switching = true;
+                currentRoom.set(conversation != null && conversation.isRoom() ? conversation.name() : null);
+                switching = false;
+            }
+            recipient.set(conversation != null && !conversation.isRoom()
+                    ? Recipient.person(conversation.name()) : Recipient.EVERYONE);
             refreshRecipients();
+        });
+        currentRoom.addListener((observable, old, room) -> {
+            if (!switching) {
+                switching = true;
+                ConversationViewModel chosen = room == null ? null : rooms.get(room);
+                if (chosen != null || room == null) {
+                    open.set(chosen);
+                }
+                switching = false;
+            }
+        });
+        windowFocused.addListener((observable, was, focused) -> {
+            if (focused && open.get() != null) {
+                open.get().markRead();
+            }
         });
         myNick.addListener((observable, old, nick) -> {
             if (state.get() == ConnectionState.CONNECTED) {
@@ -158,7 +243,36 @@ public final class ChatViewModel {
             public void onCertificateProblem(CertificateProblem problem) {
                 fxThread.execute(() -> certificateProblem.set(problem));
             }
+
+            @Override
+            public void onLatency(Duration roundTrip) {
+                fxThread.execute(() -> latency.set("lag " + Math.max(0, roundTrip.toMillis()) + " ms"));
+            }
         });
+    }
+
+    /** Where desktop notifications go; none until set. */
+    public void setNotifier(Notifier notifier) {
+        this.notifier = notifier;
+    }
+
+    /**
+     * Keeps every conversation on disk and shows its last lines when it opens; {@code reader} reads the files
+     * (never the FX thread).
+     */
+    public void setLogStore(LogStore store, Executor reader) {
+        this.logStore = store;
+        this.logReader = reader;
+    }
+
+    /** Shows a warning of the client's own (for example: the log folder cannot be written) as an error line. */
+    public void warn(String text) {
+        noteError(text);
+    }
+
+    /** What {@code /quit} does after disconnecting (the app closes its window). */
+    public void setOnQuit(Runnable onQuit) {
+        this.onQuit = onQuit;
     }
 
     // --- commands
@@ -176,6 +290,7 @@ public final class ChatViewModel {
         givenPassword = "";
         int portNumber = parsePort(port.get());
         settingsStore.save(new Settings(host.get().strip(), portNumber, claimedNick, secure.get()));
+        serverKey = host.get().strip().toLowerCase(Locale.ROOT) + "_" + portNumber;
         wantConnected = true;
         resumeToken = null;
         reconnectAttempt = 0;
@@ -211,7 +326,7 @@ public final class ChatViewModel {
         }
         trust.pins().pin(problem.host().toLowerCase(Locale.ROOT) + ":" + problem.port(), problem.fingerprint());
         certificateProblem.set(null);
-        addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null, "You trust the certificate of " + problem.server()
+        note("You trust the certificate of " + problem.server()
                 + " (SHA-256 " + problem.fingerprint() + ")");
         if (resumeToken != null) {
             wantConnected = true;
@@ -235,10 +350,10 @@ public final class ChatViewModel {
         try {
             String subject = trust.useClientCertificate(pkcs12, password);
             clientCertificate.set(subject);
-            addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null, "Client certificate " + subject + " ("
+            note("Client certificate " + subject + " ("
                     + pkcs12.getFileName() + ") is used from the next connection on");
         } catch (IOException | GeneralSecurityException e) {
-            addLine(currentRoom.get(), LogLine.Kind.ERROR, null, "Cannot use " + pkcs12.getFileName()
+            noteError("Cannot use " + pkcs12.getFileName()
                     + " as a client certificate (wrong password, or not a PKCS#12 file): " + e.getMessage());
         } finally {
             java.util.Arrays.fill(password, '\0');
@@ -273,19 +388,101 @@ public final class ChatViewModel {
         connection.connect(host.get().strip(), parsePort(port.get()), secure.get(), resumeToken);
     }
 
-    /** Sends the draft to the current room, or as a whisper when a person is chosen. */
+    /**
+     * Reads the input line: a slash command, or text for the open conversation (a room, or a whisper when a
+     * person is chosen in "To" or the conversation is private).
+     */
     public void send() {
-        if (!canSend.get()) {
+        String text = draft.get();
+        if (text.isBlank()) {
             return;
         }
-        String text = draft.get();
+        Command command = commands.parse(text);
+        history.add(text);
+        if (command instanceof Command.Say say) {
+            sendText(say.text());
+        } else if (command instanceof Command.Join join) {
+            if (requireConnection()) {
+                connection.send(new ClientEvent.Join(join.room(), newRef("j")));
+                draft.set("");
+            }
+        } else if (command instanceof Command.Part part) {
+            draft.set("");
+            if (part.room() != null) {
+                leave(part.room());
+            } else {
+                closeOrLeaveOpen();
+            }
+        } else if (command instanceof Command.Msg msg) {
+            if (requireConnection()) {
+                privateConversation(msg.nick(), true);
+                String ref = newRef("m");
+                connection.send(new ClientEvent.Whisper(msg.nick(), msg.text(), ref));
+                unconfirmedDrafts.put(ref, text);
+                draft.set("");
+            }
+        } else if (command instanceof Command.Query query) {
+            draft.set("");
+            openPrivate(query.nick());
+        } else if (command instanceof Command.Nick nick) {
+            draft.set("");
+            nickname.set(nick.nick());
+            rename();
+        } else if (command instanceof Command.ListRooms) {
+            if (requireConnection()) {
+                draft.set("");
+                listRequested = true;
+                refreshServerRooms();
+            }
+        } else if (command instanceof Command.Clear) {
+            draft.set("");
+            clearOpen();
+        } else if (command instanceof Command.Help help) {
+            draft.set("");
+            commands.help(help.command()).forEach(this::note);
+        } else if (command instanceof Command.Quit) {
+            draft.set("");
+            disconnect();
+            onQuit.run();
+        } else if (command instanceof Command.Invalid invalid) {
+            noteError(invalid.message());
+        }
+    }
+
+    private void sendText(String text) {
+        ConversationViewModel conversation = open.get();
+        if (!requireConnection()) {
+            return;
+        }
+        if (conversation == null) {
+            noteError("Nothing is open to send to: join a room (/join ROOM) or open a conversation (/query NICK)");
+            return;
+        }
+        int length = text.codePointCount(0, text.length());
+        if (length > DEFAULT_MAX_TEXT) {
+            noteError("The message is " + length + " characters long; the server takes at most " + DEFAULT_MAX_TEXT);
+            return;
+        }
         String ref = newRef("m");
         Recipient to = recipient.get();
-        connection.send(to.isEveryone()
-                ? new ClientEvent.Say(currentRoom.get(), text, ref)
-                : new ClientEvent.Whisper(to.nick(), text, ref));
+        if (!conversation.isRoom()) {
+            connection.send(new ClientEvent.Whisper(conversation.name(), text, ref));
+        } else if (to.isEveryone()) {
+            connection.send(new ClientEvent.Say(conversation.name(), text, ref));
+        } else {
+            connection.send(new ClientEvent.Whisper(to.nick(), text, ref));
+            whisperNotes.put(ref, new String[]{conversation.name(), to.nick(), text});
+        }
         unconfirmedDrafts.put(ref, text);
         draft.set("");
+    }
+
+    private boolean requireConnection() {
+        if (state.get() != ConnectionState.CONNECTED) {
+            noteError("Not connected: connect first (Server → Connect…)");
+            return false;
+        }
+        return true;
     }
 
     /** Asks for the nickname in the field; the field returns to the current one if the server refuses. */
@@ -316,9 +513,57 @@ public final class ChatViewModel {
 
     /** Leaves the room that is open. */
     public void leaveCurrentRoom() {
-        String room = currentRoom.get();
-        if (state.get() == ConnectionState.CONNECTED && room != null) {
+        ConversationViewModel conversation = open.get();
+        if (conversation != null && conversation.isRoom()) {
+            leave(conversation.name());
+        }
+    }
+
+    private void leave(String room) {
+        if (state.get() == ConnectionState.CONNECTED) {
             connection.send(new ClientEvent.Leave(room, newRef("l")));
+        }
+    }
+
+    /** Leaves the open room, or closes the open private conversation until the next whisper (Ctrl+W). */
+    public void closeOrLeaveOpen() {
+        ConversationViewModel conversation = open.get();
+        if (conversation == null) {
+            return;
+        }
+        if (conversation.isRoom()) {
+            leave(conversation.name());
+            return;
+        }
+        int index = conversations.indexOf(conversation);
+        conversations.remove(conversation);
+        open.set(conversations.isEmpty() ? null : conversations.get(Math.max(0, Math.min(index, conversations.size()) - 1)));
+    }
+
+    /** Opens (and shows in the sidebar) the private conversation with this person. */
+    public void openPrivate(String nick) {
+        if (nick == null || nick.isBlank() || nick.equals(myNick.get())) {
+            return;
+        }
+        open.set(privateConversation(nick.strip(), true));
+    }
+
+    /** Opens the conversation before or after the open one in the sidebar (Ctrl+PgUp, Ctrl+PgDn). */
+    public void openNeighbour(int step) {
+        if (conversations.isEmpty()) {
+            return;
+        }
+        int index = conversations.indexOf(open.get());
+        int next = Math.floorMod((index < 0 ? 0 : index + step), conversations.size());
+        open.set(conversations.get(next));
+    }
+
+    /** Empties the open conversation's window; the log on disk keeps everything. */
+    public void clearOpen() {
+        if (open.get() != null) {
+            open.get().clear();
+        } else {
+            serverLog.clear();
         }
     }
 
@@ -329,15 +574,49 @@ public final class ChatViewModel {
         }
     }
 
+    /** Completes the word before the caret (Tab); null when nothing matches. */
+    public TabCompleter.Result complete(String text, int caret) {
+        ConversationViewModel conversation = open.get();
+        List<String> nicks = new ArrayList<>(conversation == null ? List.of() : conversation.nicksForCompletion());
+        nicks.remove(myNick.get());
+        List<String> roomNames = new ArrayList<>();
+        serverRooms.forEach(room -> roomNames.add(room.name()));
+        return completer.complete(text, caret, nicks, commands.names(), roomNames);
+    }
+
+    /** The line typed before the one shown (Up), or null. */
+    public String olderInput(String current) {
+        return history.previous(current);
+    }
+
+    /** The line typed after the one shown (Down), or null. */
+    public String newerInput() {
+        return history.next();
+    }
+
+    /** The slash commands, for the Help menu. */
+    public List<String> commandHelp() {
+        return commands.help(null);
+    }
+
     // --- what the connection reports
 
     private void changeState(ConnectionState newState, String detail) {
         state.set(newState);
+        if (newState != ConnectionState.CONNECTED) {
+            encrypted.set(false);
+            latency.set("");
+        }
         switch (newState) {
             case CONNECTING -> status.set(reconnecting.get()
                     ? "Reconnecting to " + where() + " (attempt " + reconnectAttempt + ")…"
                     : "Connecting to " + where() + "…");
-            case CONNECTED -> status.set("Connected");
+            case CONNECTED -> {
+                status.set("Connected");
+                encrypted.set(secure.get());
+                String seen = secure.get() ? trust.acceptedFingerprint(host.get().strip(), parsePort(port.get())) : null;
+                fingerprint.set(seen == null ? "" : seen);
+            }
             case DISCONNECTED -> {
                 status.set("Disconnected");
                 forgetSession("Disconnected.");
@@ -373,7 +652,7 @@ public final class ChatViewModel {
     /** After a lost connection: keeps rooms, logs and the draft, and tries again after a growing pause. */
     private void scheduleReconnect(String detail) {
         if (reconnectAttempt == 0) {
-            addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null, "Connection lost: " + detail);
+            note("Connection lost: " + detail);
             String unconfirmed = unconfirmedDrafts.values().stream().reduce((first, second) -> second).orElse(null);
             if (unconfirmed != null && draft.get().isEmpty()) {
                 // Maybe sent, maybe not: the user decides whether to send it again.
@@ -422,13 +701,14 @@ public final class ChatViewModel {
         } else if (event instanceof ServerEvent.WhisperMessage whisper) {
             onWhisper(whisper);
         } else if (event instanceof ServerEvent.Missed missed) {
-            if (membersByRoom.containsKey(missed.room())) {
-                noteMissed(missed.room(), missed.count());
+            ConversationViewModel room = rooms.get(missed.room());
+            if (room != null) {
+                noteMissed(room, missed.count());
             }
         } else if (event instanceof ServerEvent.RoomList list) {
-            serverRooms.setAll(list.rooms());
+            onRoomList(list);
         } else if (event instanceof ServerEvent.Ok ok) {
-            unconfirmedDrafts.remove(ok.ref());
+            onOk(ok);
         } else if (event instanceof ServerEvent.Error error) {
             onError(error);
         }
@@ -452,11 +732,12 @@ public final class ChatViewModel {
         myNick.set(welcome.nick());
         status.set("Connected as " + welcome.nick());
         if (welcome.resumed()) {
-            addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null, "Reconnected: your session resumed");
-            List<String> rooms = welcome.rooms() == null ? List.of() : welcome.rooms();
-            for (String room : rooms) {
-                Long last = lastMessageIdByRoom.get(room);
-                connection.send(new ClientEvent.Join(room, last == null ? null : String.valueOf(last), newRef("j")));
+            note("Reconnected: your session resumed");
+            List<String> resumedRooms = welcome.rooms() == null ? List.of() : welcome.rooms();
+            for (String room : resumedRooms) {
+                ConversationViewModel conversation = rooms.get(room);
+                long last = conversation == null ? -1 : conversation.lastMessageId;
+                connection.send(new ClientEvent.Join(room, last < 0 ? null : String.valueOf(last), newRef("j")));
             }
             return;
         }
@@ -466,17 +747,15 @@ public final class ChatViewModel {
             connection.send(new ClientEvent.Nick(claimedNick, NICK_CLAIM_REF));
         }
         if (wasReconnecting) {
-            addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null,
-                    "Reconnected as a new session: the server restarted or forgot this one; rejoining your rooms");
-            List<String> rooms = List.copyOf(joinedRooms);
+            note("Reconnected as a new session: the server restarted or forgot this one; rejoining your rooms");
+            List<String> toRejoin = List.copyOf(joinedRooms);
             // Ids of a new session are not comparable with those seen before.
-            lastMessageIdByRoom.clear();
+            rooms.values().forEach(room -> room.lastMessageId = -1);
             seenWhisperIds.clear();
-            membersByRoom.clear();
-            for (String room : rooms) {
+            for (String room : toRejoin) {
                 connection.send(new ClientEvent.Join(room, newRef("j")));
             }
-            if (!rooms.isEmpty()) {
+            if (!toRejoin.isEmpty()) {
                 return;
             }
         }
@@ -492,17 +771,24 @@ public final class ChatViewModel {
             myNick.set(change.newNick());
             nickname.set(change.newNick());
             nickError.set("");
-            addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null, "You are now " + change.newNick());
+            note("You are now " + change.newNick());
         }
-        membersByRoom.forEach((room, members) -> {
-            int index = members.indexOf(change.old());
+        for (ConversationViewModel room : rooms.values()) {
+            int index = room.members().indexOf(change.old());
             if (index >= 0) {
-                members.set(index, change.newNick());
+                room.members().set(index, change.newNick());
                 if (!change.newNick().equals(myNick.get())) {
-                    addLine(room, LogLine.Kind.SYSTEM, null, change.old() + " is now " + change.newNick());
+                    add(room, LogLine.presence(clock.millis(), change.newNick(), change.old() + " is now " + change.newNick(),
+                            room.spokeRecently(change.old(), clock.millis())));
                 }
             }
-        });
+        }
+        ConversationViewModel conversation = privates.remove(change.old().toLowerCase(Locale.ROOT));
+        if (conversation != null) {
+            conversation.rename(change.newNick());
+            privates.put(change.newNick().toLowerCase(Locale.ROOT), conversation);
+            add(conversation, LogLine.system(clock.millis(), change.old() + " is now " + change.newNick()));
+        }
         if (change.old().equals(recipient.get().nick())) {
             recipient.set(Recipient.person(change.newNick()));
         }
@@ -510,60 +796,78 @@ public final class ChatViewModel {
     }
 
     private void onJoined(ServerEvent.Joined joined) {
-        String room = joined.room();
-        membersByRoom.put(room, new ArrayList<>(joined.members()));
+        String name = joined.room();
+        boolean isNew = !rooms.containsKey(name);
+        ConversationViewModel room = rooms.computeIfAbsent(name, n -> newConversation(ConversationViewModel.Kind.ROOM, n));
+        room.members().setAll(joined.members());
         noteMissed(room, joined.missed());
-        for (ServerEvent.Message message : joined.history()) {
-            onMessage(message);
+        // A first join's history is what was said before you came: nothing of it is unread. A rejoin's (after a
+        // lost connection) is what you missed: that is.
+        replayingHistory = isNew;
+        try {
+            for (ServerEvent.Message message : joined.history()) {
+                onMessage(message);
+            }
+        } finally {
+            replayingHistory = false;
         }
-        if (!joinedRooms.contains(room)) {
-            joinedRooms.add(room);
-            addLine(room, LogLine.Kind.SYSTEM, null, "You joined " + room);
+        if (!joinedRooms.contains(name)) {
+            joinedRooms.add(name);
+            add(room, LogLine.system(clock.millis(), "You joined " + name));
         }
-        currentRoom.set(room);
+        if (isNew) {
+            // Rooms first, in the order they were joined; private conversations after them.
+            int roomsShown = (int) conversations.stream().filter(ConversationViewModel::isRoom).count();
+            conversations.add(roomsShown, room);
+        }
+        open.set(room);
         refreshRecipients();
         refreshServerRooms();
     }
 
     private void onLeft(ServerEvent.Left left) {
-        String room = left.room();
-        membersByRoom.remove(room);
-        lastMessageIdByRoom.remove(room);
-        logs.remove(room);
-        joinedRooms.remove(room);
-        if (room.equals(currentRoom.get())) {
-            currentRoom.set(joinedRooms.isEmpty() ? null : joinedRooms.get(0));
+        String name = left.room();
+        ConversationViewModel room = rooms.remove(name);
+        joinedRooms.remove(name);
+        if (room != null) {
+            int index = conversations.indexOf(room);
+            conversations.remove(room);
+            if (open.get() == room) {
+                open.set(conversations.isEmpty() ? null : conversations.get(Math.max(0, Math.min(index, conversations.size()) - 1)));
+            }
         }
-        addLine(currentRoom.get(), LogLine.Kind.SYSTEM, null, "You left " + room);
+        note("You left " + name);
         refreshServerRooms();
     }
 
-    private void noteMissed(String room, int count) {
+    private void noteMissed(ConversationViewModel room, int count) {
         if (count > 0) {
-            addLine(room, LogLine.Kind.SYSTEM, null, count == 1 ? "1 message missed" : count + " messages missed");
+            add(room, LogLine.system(clock.millis(), count == 1 ? "1 message missed" : count + " messages missed"));
         }
     }
 
     private void onPresence(ServerEvent.Presence presence) {
-        List<String> members = membersByRoom.get(presence.room());
-        if (members == null) {
+        ConversationViewModel room = rooms.get(presence.room());
+        if (room == null) {
             return;
         }
+        long now = clock.millis();
+        boolean spoke = room.spokeRecently(presence.nick(), now);
         if (ServerEvent.Presence.JOIN.equals(presence.event())) {
-            if (!members.contains(presence.nick())) {
-                members.add(presence.nick());
+            if (!room.members().contains(presence.nick())) {
+                room.members().add(presence.nick());
             }
-            addLine(presence.room(), LogLine.Kind.SYSTEM, null, presence.nick() + " joined");
+            add(room, LogLine.presence(now, presence.nick(), presence.nick() + " joined", spoke));
         } else {
-            members.remove(presence.nick());
-            addLine(presence.room(), LogLine.Kind.SYSTEM, null, presence.nick() + " left");
-            if (presence.nick().equals(recipient.get().nick()) && presence.room().equals(currentRoom.get())) {
+            room.members().remove(presence.nick());
+            add(room, LogLine.presence(now, presence.nick(), presence.nick() + " left", spoke));
+            if (presence.nick().equals(recipient.get().nick()) && room == open.get()) {
                 recipient.set(Recipient.EVERYONE);
-                addLine(presence.room(), LogLine.Kind.SYSTEM, null,
-                        presence.nick() + " left: messages go to everyone in " + presence.room() + " again");
+                add(room, LogLine.system(now,
+                        presence.nick() + " left: messages go to everyone in " + presence.room() + " again"));
             }
         }
-        updateServerRoomCount(presence.room(), members.size());
+        updateServerRoomCount(presence.room(), room.members().size());
         refreshRecipients();
     }
 
@@ -576,15 +880,33 @@ public final class ChatViewModel {
         }
     }
 
+    private void onRoomList(ServerEvent.RoomList list) {
+        serverRooms.setAll(list.rooms());
+        if (listRequested) {
+            listRequested = false;
+            note(list.rooms().isEmpty() ? "No rooms on the server" : "Rooms on the server:");
+            list.rooms().forEach(room -> note("  " + room.name() + " (" + room.members()
+                    + (room.members() == 1 ? " person)" : " people)")));
+        }
+    }
+
     private void onMessage(ServerEvent.Message message) {
-        // Ids count up within a room: anything not newer than the last one shown is a repeat (a rejoin's history).
-        long id = parseId(message.id());
-        Long last = lastMessageIdByRoom.get(message.room());
-        if (last != null && id <= last) {
+        ConversationViewModel room = rooms.get(message.room());
+        if (room == null) {
             return;
         }
-        lastMessageIdByRoom.put(message.room(), id);
-        addLine(message.room(), message.ts(), LogLine.Kind.MESSAGE, message.from(), message.text());
+        // Ids count up within a room: anything not newer than the last one shown is a repeat (a rejoin's history).
+        long id = parseId(message.id());
+        if (room.lastMessageId >= 0 && id <= room.lastMessageId) {
+            return;
+        }
+        room.lastMessageId = id;
+        boolean mine = message.from().equals(myNick.get());
+        LogLine line = LogLine.of(LogLine.Kind.MESSAGE, message.ts(), message.from(), message.text());
+        if (!mine && Mentions.mentions(message.text(), myNick.get(), highlightWords)) {
+            line = line.asMention();
+        }
+        add(room, line, mine || replayingHistory);
     }
 
     private void onWhisper(ServerEvent.WhisperMessage whisper) {
@@ -596,21 +918,133 @@ public final class ChatViewModel {
             seenWhisperIds.remove(seenWhisperIds.iterator().next());
         }
         boolean outgoing = whisper.from().equals(myNick.get());
-        addLine(currentRoom.get(), whisper.ts(), outgoing ? LogLine.Kind.WHISPER_TO : LogLine.Kind.WHISPER_FROM,
-                outgoing ? whisper.to() : whisper.from(), whisper.text());
+        ConversationViewModel conversation = privateConversation(outgoing ? whisper.to() : whisper.from(), true);
+        LogLine line = LogLine.of(LogLine.Kind.WHISPER, whisper.ts(), whisper.from(), whisper.text());
+        add(conversation, outgoing ? line : line.asMention(), outgoing);
+    }
+
+    private void onOk(ServerEvent.Ok ok) {
+        unconfirmedDrafts.remove(ok.ref());
+        String[] note = whisperNotes.remove(ok.ref());
+        if (note != null && rooms.containsKey(note[0])) {
+            add(rooms.get(note[0]), LogLine.of(LogLine.Kind.WHISPER_NOTE, clock.millis(), note[1], note[2]), true);
+        }
     }
 
     private void onError(ServerEvent.Error error) {
         if (NICK_CLAIM_REF.equals(error.ref())) {
             nickError.set(error.message());
             nickname.set(myNick.get());
+            note("Nickname refused: " + error.message());
             return;
         }
+        whisperNotes.remove(error.ref());
         String unsent = unconfirmedDrafts.remove(error.ref());
         if (unsent != null && draft.get().isEmpty()) {
             draft.set(unsent);
         }
-        addLine(currentRoom.get(), LogLine.Kind.ERROR, null, error.message());
+        noteError(error.message());
+    }
+
+    // --- conversations
+
+    /** The private conversation with this person; created (and shown in the sidebar) when asked to. */
+    private ConversationViewModel privateConversation(String nick, boolean show) {
+        String key = nick.toLowerCase(Locale.ROOT);
+        ConversationViewModel conversation = privates.get(key);
+        if (conversation == null) {
+            conversation = newConversation(ConversationViewModel.Kind.PRIVATE, nick);
+            privates.put(key, conversation);
+        }
+        if (show && !conversations.contains(conversation)) {
+            conversations.add(conversation);
+        }
+        return conversation;
+    }
+
+    private ConversationViewModel newConversation(ConversationViewModel.Kind kind, String name) {
+        ConversationViewModel conversation = new ConversationViewModel(kind, name, zone);
+        conversation.unreadProperty().addListener((observable, old, count) -> recountUnread());
+        LogStore store = logStore;
+        if (store != null && store.isEnabled()) {
+            String server = serverKey;
+            boolean room = kind == ConversationViewModel.Kind.ROOM;
+            logReader.execute(() -> {
+                List<LogLine> earlier = store.lastLines(server, name, room, EARLIER_LINES);
+                fxThread.execute(() -> conversation.prependEarlier(earlier));
+            });
+        }
+        return conversation;
+    }
+
+    private void recountUnread() {
+        int total = 0;
+        for (ConversationViewModel conversation : conversations) {
+            total += conversation.unreadProperty().get();
+        }
+        totalUnread.set(total);
+    }
+
+    /** Whether the user sees this conversation now: it is open and the window has the focus. */
+    private boolean isOnScreen(ConversationViewModel conversation) {
+        return conversation == open.get() && windowFocused.get();
+    }
+
+    private void add(ConversationViewModel conversation, LogLine line) {
+        add(conversation, line, false);
+    }
+
+    /** Adds a line to a conversation, keeps it on disk, and notifies when it asks for it; {@code own} lines never do. */
+    private void add(ConversationViewModel conversation, LogLine line, boolean own) {
+        boolean onScreen = isOnScreen(conversation);
+        conversation.add(line, onScreen || own);
+        if (logStore != null) {
+            logStore.append(serverKey, conversation.name(), conversation.isRoom(), line);
+        }
+        if (own || !line.isChat()) {
+            return;
+        }
+        var incoming = new NotificationPolicy.Line(conversation.name(), !conversation.isRoom(), line.from(),
+                line.text(), line.mention());
+        if (NotificationPolicy.wants(incoming, conversation.notificationsProperty().get(), onScreen)) {
+            notificationPolicy.offer(incoming);
+            flushNotifications();
+        }
+    }
+
+    private void flushNotifications() {
+        NotificationPolicy.Notification due = notificationPolicy.poll(clock.millis());
+        if (due != null) {
+            notifier.show(due.summary(), due.body());
+        }
+        if (notificationPolicy.hasPending() && cancelNotificationFlush == null) {
+            long wait = Math.max(1, notificationPolicy.nextPollAt() - clock.millis());
+            cancelNotificationFlush = scheduler.schedule(Duration.ofMillis(wait), () -> {
+                cancelNotificationFlush = null;
+                flushNotifications();
+            });
+        }
+    }
+
+    /** A line from the client itself, in the open conversation (or the server log when none is open). */
+    private void note(String text) {
+        addToOpen(LogLine.system(clock.millis(), text));
+    }
+
+    private void noteError(String text) {
+        addToOpen(LogLine.of(LogLine.Kind.ERROR, clock.millis(), null, text));
+    }
+
+    private void addToOpen(LogLine line) {
+        ConversationViewModel conversation = open.get();
+        if (conversation != null) {
+            add(conversation, line, true);
+        } else {
+            serverLog.add(line);
+            if (serverLog.size() > MAX_LOG_LINES) {
+                serverLog.remove(0, serverLog.size() - MAX_LOG_LINES);
+            }
+        }
     }
 
     // --- helpers
@@ -619,46 +1053,38 @@ public final class ChatViewModel {
         stopReconnecting();
         resumeToken = null;
         myNick.set("");
-        membersByRoom.clear();
-        lastMessageIdByRoom.clear();
+        latency.set("");
         joinedRooms.clear();
         serverRooms.clear();
         unconfirmedDrafts.clear();
-        String room = currentRoom.get();
-        addLine(room, LogLine.Kind.SYSTEM, null, line);
-        ObservableList<LogLine> lastLog = logFor(room);
-        logs.clear();
-        logs.put(null, lastLog);
-        currentRoom.set(null);
+        whisperNotes.clear();
+        // The open conversation's lines stay in sight, with the reason, until the next connection.
+        ConversationViewModel last = open.get();
+        serverLog.setAll(last == null ? List.copyOf(serverLog) : List.copyOf(last.lines()));
+        rooms.clear();
+        privates.clear();
+        conversations.clear();
+        open.set(null);
+        serverLog.add(LogLine.system(clock.millis(), line));
         recipient.set(Recipient.EVERYONE);
+        recountUnread();
     }
 
     private void refreshRecipients() {
         List<Recipient> choices = new ArrayList<>();
-        choices.add(Recipient.EVERYONE);
-        List<String> members = new ArrayList<>(membersByRoom.getOrDefault(currentRoom.get(), List.of()));
-        members.remove(myNick.get());
-        members.sort(String.CASE_INSENSITIVE_ORDER);
-        members.forEach(nick -> choices.add(Recipient.person(nick)));
+        ConversationViewModel conversation = open.get();
+        if (conversation != null && !conversation.isRoom()) {
+            choices.add(Recipient.person(conversation.name()));
+        } else {
+            choices.add(Recipient.EVERYONE);
+            List<String> members = new ArrayList<>(conversation == null ? List.of() : conversation.members());
+            members.remove(myNick.get());
+            members.sort(String.CASE_INSENSITIVE_ORDER);
+            members.forEach(nick -> choices.add(Recipient.person(nick)));
+        }
         Recipient chosen = recipient.get();
         recipients.setAll(choices);
-        recipient.set(choices.contains(chosen) ? chosen : Recipient.EVERYONE);
-    }
-
-    private void addLine(String room, LogLine.Kind kind, String from, String text) {
-        addLine(room, clock.millis(), kind, from, text);
-    }
-
-    private void addLine(String room, long timestamp, LogLine.Kind kind, String from, String text) {
-        ObservableList<LogLine> lines = logFor(room);
-        lines.add(new LogLine(kind, timestamp, from, text));
-        if (lines.size() > MAX_LOG_LINES) {
-            lines.remove(0, lines.size() - MAX_LOG_LINES);
-        }
-    }
-
-    private ObservableList<LogLine> logFor(String room) {
-        return logs.computeIfAbsent(room, r -> FXCollections.observableArrayList());
+        recipient.set(choices.contains(chosen) ? chosen : choices.get(0));
     }
 
     private boolean isActive() {
@@ -736,8 +1162,28 @@ public final class ChatViewModel {
         return recipient;
     }
 
+    /** The open room's name, or null when a private conversation or nothing is open; setting it opens that room. */
     public ObjectProperty<String> currentRoomProperty() {
         return currentRoom;
+    }
+
+    /** The conversation on screen, or null. */
+    public ObjectProperty<ConversationViewModel> openConversationProperty() {
+        return open;
+    }
+
+    /** Whether the window has the focus: lines in the open conversation are unread while it has not. */
+    public BooleanProperty windowFocusedProperty() {
+        return windowFocused;
+    }
+
+    public ObjectProperty<JoinsAndLeaves> joinsAndLeavesProperty() {
+        return joinsAndLeaves;
+    }
+
+    /** Words besides your nickname that count as mentions. */
+    public ObservableList<String> highlightWords() {
+        return highlightWords;
     }
 
     public ReadOnlyObjectProperty<ConnectionState> stateProperty() {
@@ -756,6 +1202,26 @@ public final class ChatViewModel {
         return myNick.getReadOnlyProperty();
     }
 
+    /** "lag 4 ms": the round trip of the last ping, or empty when not connected. */
+    public ReadOnlyStringProperty latencyProperty() {
+        return latency.getReadOnlyProperty();
+    }
+
+    /** Whether the live connection is encrypted (TLS). */
+    public ReadOnlyBooleanProperty encryptedProperty() {
+        return encrypted.getReadOnlyProperty();
+    }
+
+    /** The SHA-256 fingerprint of the server's certificate on an encrypted connection, else empty. */
+    public ReadOnlyStringProperty fingerprintProperty() {
+        return fingerprint.getReadOnlyProperty();
+    }
+
+    /** Unread lines in all conversations, for the window title. */
+    public ReadOnlyIntegerProperty totalUnreadProperty() {
+        return totalUnread.getReadOnlyProperty();
+    }
+
     /** True while the connection is lost and the model is waiting to try again. */
     public ReadOnlyBooleanProperty reconnectingProperty() {
         return reconnecting.getReadOnlyProperty();
@@ -766,7 +1232,12 @@ public final class ChatViewModel {
         return joinedRoomsView;
     }
 
-    /** "Everyone" first, then the other members of the open room, sorted. */
+    /** The sidebar: rooms in the order they were joined, then private conversations. */
+    public ObservableList<ConversationViewModel> conversations() {
+        return conversationsView;
+    }
+
+    /** In a room: "Everyone", then the other members, sorted. In a private conversation: that person. */
     public ObservableList<Recipient> recipients() {
         return recipientsView;
     }
@@ -776,7 +1247,7 @@ public final class ChatViewModel {
         return serverRoomsView;
     }
 
-    /** The log of the room that is open. */
+    /** The log of the open conversation. */
     public ReadOnlyObjectProperty<ObservableList<LogLine>> logProperty() {
         return log.getReadOnlyProperty();
     }
@@ -787,5 +1258,10 @@ public final class ChatViewModel {
 
     public BooleanBinding canSendProperty() {
         return canSend;
+    }
+
+    /** Characters the draft may still grow by; negative when it is too long to send. */
+    public IntegerBinding charactersLeftProperty() {
+        return charactersLeft;
     }
 }

@@ -13,7 +13,7 @@ import parley.client.connection.ServerTrust;
 import parley.client.connection.WebSocketChatConnection;
 import parley.client.viewmodel.Backoff;
 import parley.client.viewmodel.ChatViewModel;
-import parley.client.viewmodel.LogLine;
+import parley.client.chat.LogLine;
 import parley.client.viewmodel.Settings;
 
 import java.time.Clock;
@@ -85,7 +85,7 @@ final class ClientWindow {
     @SuppressWarnings("unchecked")
     List<String> logLines() {
         var log = (ListView<LogLine>) stage.getScene().getRoot().lookup("#" + ChatView.LOG);
-        return log.getItems().stream().map(line -> line.render(ZoneId.systemDefault())).toList();
+        return log.getItems().stream().map(line -> LogPane.render(line, ZoneId.systemDefault(), false)).toList();
     }
 
     /** Holds back server events for this window until resumed, as a slow network would. */

@@ -9,6 +9,7 @@ import parley.client.connection.ConnectionState;
 import parley.client.connection.MemoryPins;
 import parley.client.connection.ServerTrust;
 import parley.protocol.ClientEvent;
+import parley.client.chat.LogLine;
 import parley.protocol.ServerEvent;
 import parley.protocol.ServerEvent.Joined;
 import parley.protocol.ServerEvent.Message;
@@ -141,8 +142,8 @@ class ChatViewModelTest {
 
         assertThat(model.joinedRooms()).containsExactly("lobby");
         assertThat(model.currentRoomProperty().get()).isEqualTo("lobby");
-        assertThat(lines()).containsExactly(new LogLine(LogLine.Kind.MESSAGE, NOW - 1000, "bob", "earlier"),
-                new LogLine(LogLine.Kind.SYSTEM, NOW, null, "You joined lobby"));
+        assertThat(lines()).containsExactly(LogLine.of(LogLine.Kind.MESSAGE, NOW - 1000, "bob", "earlier"),
+                LogLine.system(NOW, "You joined lobby"));
     }
 
     @Test
@@ -282,16 +283,21 @@ class ChatViewModelTest {
     }
 
     @Test
-    void whispersAreLabelledByDirection() {
+    void aWhisperLivesInThePrivateConversationWithTheOtherPersonAndDoesNotSwitchToIt() {
         connectAndWelcome("ann");
         join("lobby", "ann", "bob");
 
         connection.serverSends(new ServerEvent.WhisperMessage("w1", "bob", "ann", "hi ann", NOW),
                 new ServerEvent.WhisperMessage("w2", "ann", "bob", "hi bob", NOW));
 
-        assertThat(lines()).contains(new LogLine(LogLine.Kind.WHISPER_FROM, NOW, "bob", "hi ann"),
-                new LogLine(LogLine.Kind.WHISPER_TO, NOW, "bob", "hi bob"));
-        assertThat(lines().get(lines().size() - 1).render(ZoneOffset.UTC)).endsWith("whisper to bob: hi bob");
+        assertThat(model.currentRoomProperty().get()).isEqualTo("lobby");
+        assertThat(texts()).doesNotContain("hi ann", "hi bob");
+        var bob = conversation("bob");
+        assertThat(bob.isRoom()).isFalse();
+        assertThat(bob.lines()).containsExactly(
+                LogLine.of(LogLine.Kind.WHISPER, NOW, "bob", "hi ann").asMention(),
+                LogLine.of(LogLine.Kind.WHISPER, NOW, "ann", "hi bob"));
+        assertThat(model.conversations()).extracting(ConversationViewModel::name).containsExactly("lobby", "bob");
     }
 
     @Test
@@ -305,7 +311,7 @@ class ChatViewModelTest {
         connection.serverSends(ServerEvent.Error.of("m2", parley.protocol.ErrorReason.NO_SUCH_USER, "no user named bob"));
 
         assertThat(model.draftProperty().get()).isEqualTo("are you there?");
-        assertThat(lines().get(lines().size() - 1)).isEqualTo(new LogLine(LogLine.Kind.ERROR, NOW, null, "no user named bob"));
+        assertThat(lines().get(lines().size() - 1)).isEqualTo(LogLine.of(LogLine.Kind.ERROR, NOW, null, "no user named bob"));
     }
 
     @Test
@@ -409,7 +415,7 @@ class ChatViewModelTest {
         connection.open();
         connection.serverSends(ServerEvent.Welcome.resumed("ann", "token-2", List.of("lobby")), whisper);
 
-        assertThat(texts()).containsOnlyOnce("once only");
+        assertThat(conversation("bob").lines()).extracting(LogLine::text).containsOnlyOnce("once only");
     }
 
     @Test
@@ -664,6 +670,10 @@ class ChatViewModelTest {
         connection.serverSends(new ServerEvent.AuthRequired());
         model.passwordProperty().set(password);
         model.submitPassword();
+    }
+
+    private ConversationViewModel conversation(String name) {
+        return model.conversations().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
     private List<LogLine> lines() {

@@ -1,0 +1,77 @@
+package parley.client.view;
+
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import parley.client.connection.ConnectionState;
+import parley.client.viewmodel.ChatViewModel;
+
+/**
+ * The bottom line: the whole connection state (it takes the line's width and wraps rather than being cut), the
+ * lag of the last ping, and a lock on an encrypted connection with the certificate's fingerprint in its tooltip.
+ */
+final class StatusBar {
+    private final HBox bar;
+
+    StatusBar(ChatViewModel model) {
+        var status = new Label();
+        status.setId(ChatView.STATUS);
+        status.textProperty().bind(model.statusProperty());
+        status.getStyleClass().add("status");
+        status.setWrapText(true);
+        status.setMinWidth(0);
+        var statusTip = new Tooltip();
+        statusTip.textProperty().bind(model.statusProperty());
+        status.setTooltip(statusTip);
+        model.stateProperty().addListener((observable, old, state) -> {
+            status.getStyleClass().removeAll("failed", "connected");
+            if (state == ConnectionState.FAILED || state == ConnectionState.REFUSED) {
+                status.getStyleClass().add("failed");
+            } else if (state == ConnectionState.CONNECTED) {
+                status.getStyleClass().add("connected");
+            }
+        });
+        HBox.setHgrow(status, Priority.ALWAYS);
+        status.setMaxWidth(Double.MAX_VALUE);
+
+        var reconnectNow = new Button("Reconnect now");
+        reconnectNow.setId(ChatView.RECONNECT_NOW);
+        reconnectNow.visibleProperty().bind(model.reconnectingProperty());
+        reconnectNow.managedProperty().bind(reconnectNow.visibleProperty());
+        reconnectNow.setMinWidth(Region.USE_PREF_SIZE);
+        reconnectNow.setOnAction(event -> model.reconnectNow());
+
+        var lag = new Label();
+        lag.setId(ChatView.LAG);
+        lag.getStyleClass().add("lag");
+        lag.textProperty().bind(model.latencyProperty());
+        lag.setMinWidth(Region.USE_PREF_SIZE);
+
+        var lock = new Label("🔒 TLS");
+        lock.setId(ChatView.LOCK);
+        lock.getStyleClass().add("lock");
+        lock.visibleProperty().bind(model.encryptedProperty());
+        lock.managedProperty().bind(lock.visibleProperty());
+        lock.setMinWidth(Region.USE_PREF_SIZE);
+        var lockTip = new Tooltip();
+        lockTip.textProperty().bind(Bindings.createStringBinding(() -> model.fingerprintProperty().get().isEmpty()
+                ? "Encrypted (TLS)" : "Encrypted (TLS)\nServer certificate SHA-256:\n" + model.fingerprintProperty().get(),
+                model.fingerprintProperty()));
+        lock.setTooltip(lockTip);
+
+        bar = new HBox(10, status, reconnectNow, lag, lock);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(4, 8, 4, 8));
+        bar.getStyleClass().add("status-bar");
+    }
+
+    Region node() {
+        return bar;
+    }
+}

@@ -1,0 +1,227 @@
+package parley.client.viewmodel;
+
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import parley.client.chat.LogLine;
+import parley.client.chat.NotificationPolicy;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One conversation of the sidebar: a room, or the private conversation with one person. It keeps its log (with
+ * day separators and the "new messages" marker), what arrived unseen (unread, and separately mentions), its
+ * members (rooms) and who spoke lately (for completion and the "smart" joins-and-leaves filter). Owned by the
+ * FX thread, like every view model.
+ */
+public final class ConversationViewModel {
+    /** Lines kept per conversation; older ones are dropped so that a busy room cannot exhaust memory. */
+    public static final int MAX_LOG_LINES = 20_000;
+    /** A join or leave is "notable" for the smart filter when the person spoke this recently. */
+    static final long RECENT_SPEAKER_MILLIS = 10 * 60 * 1000;
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofLocalizedDate(FormatStyle.FULL).withLocale(Locale.getDefault());
+
+    public enum Kind { ROOM, PRIVATE }
+
+    private final Kind kind;
+    private final ReadOnlyStringWrapper name;
+    private final ZoneId zone;
+    private final ObservableList<LogLine> lines = FXCollections.observableArrayList();
+    private final ObservableList<String> members = FXCollections.observableArrayList();
+    private final ReadOnlyIntegerWrapper unread = new ReadOnlyIntegerWrapper();
+    private final ReadOnlyIntegerWrapper mentions = new ReadOnlyIntegerWrapper();
+    private final ObjectProperty<NotificationPolicy.Level> notifications =
+            new SimpleObjectProperty<>(NotificationPolicy.Level.MENTIONS);
+    /** Nick (lower case) to when they last wrote here. */
+    private final Map<String, Long> lastSpoke = new HashMap<>();
+    /** The first line that arrived unseen since the conversation was last looked at, or null. */
+    private LogLine firstUnread;
+    private LocalDate lastDay;
+    private boolean hasEarlier;
+    /** The last room message id shown (rooms), to drop repeats from a rejoin's history. */
+    long lastMessageId = -1;
+
+    ConversationViewModel(Kind kind, String name, ZoneId zone) {
+        this.kind = kind;
+        this.name = new ReadOnlyStringWrapper(name);
+        this.zone = zone;
+    }
+
+    /**
+     * Appends a line. Unless {@code seen} (the conversation is on screen), a chat line counts as unread, and as a
+     * mention when it is one.
+     */
+    void add(LogLine line, boolean seen) {
+        LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(line.timestamp()), zone);
+        if (lastDay != null && !day.equals(lastDay)) {
+            lines.add(LogLine.of(LogLine.Kind.DAY, line.timestamp(), null, DAY.format(day)));
+        }
+        lastDay = day;
+        if (line.from() != null && line.isChat()) {
+            lastSpoke.put(line.from().toLowerCase(Locale.ROOT), line.timestamp());
+        }
+        lines.add(line);
+        if (!seen && line.isChat()) {
+            if (firstUnread == null) {
+                firstUnread = line;
+            }
+            unread.set(unread.get() + 1);
+            if (line.mention()) {
+                mentions.set(mentions.get() + 1);
+            }
+        }
+        if (lines.size() > MAX_LOG_LINES) {
+            lines.remove(0, lines.size() - MAX_LOG_LINES);
+        }
+    }
+
+    /** Whether this person wrote here within the last 10 minutes before {@code at}. */
+    boolean spokeRecently(String nick, long at) {
+        Long spoke = lastSpoke.get(nick.toLowerCase(Locale.ROOT));
+        return spoke != null && at - spoke <= RECENT_SPEAKER_MILLIS;
+    }
+
+    /**
+     * The user looks at the conversation now: a "new messages" line goes above the first line that arrived
+     * unseen (replacing the previous marker), and the counts return to zero.
+     */
+    void markRead() {
+        if (firstUnread != null) {
+            lines.removeIf(line -> line.kind() == LogLine.Kind.NEW_MESSAGES);
+            int index = indexOfIdentity(firstUnread);
+            if (index >= 0) {
+                lines.add(index, LogLine.of(LogLine.Kind.NEW_MESSAGES, firstUnread.timestamp(), null, "new messages"));
+            }
+        }
+        firstUnread = null;
+        unread.set(0);
+        mentions.set(0);
+    }
+
+    private int indexOfIdentity(LogLine wanted) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (lines.get(i) == wanted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Where the "new messages" line is, or -1. */
+    public int markerIndex() {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (lines.get(i).kind() == LogLine.Kind.NEW_MESSAGES) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Puts lines read back from disk above everything, once, under an "earlier" separator. */
+    void prependEarlier(List<LogLine> earlier) {
+        if (hasEarlier || earlier.isEmpty()) {
+            return;
+        }
+        hasEarlier = true;
+        List<LogLine> block = new ArrayList<>(earlier);
+        block.add(LogLine.of(LogLine.Kind.EARLIER, earlier.get(earlier.size() - 1).timestamp(), null,
+                "earlier (from the log on disk)"));
+        lines.addAll(0, block);
+        if (lines.size() > MAX_LOG_LINES) {
+            lines.remove(0, lines.size() - MAX_LOG_LINES);
+        }
+    }
+
+    void clear() {
+        lines.clear();
+        firstUnread = null;
+        unread.set(0);
+        mentions.set(0);
+    }
+
+    void rename(String newName) {
+        name.set(newName);
+    }
+
+    /** The nicknames that wrote here, the most recent first, then the other members. */
+    public List<String> nicksForCompletion() {
+        List<String> recent = new ArrayList<>(lastSpoke.keySet());
+        recent.sort((a, b) -> Long.compare(lastSpoke.get(b), lastSpoke.get(a)));
+        List<String> result = new ArrayList<>();
+        for (String lower : recent) {
+            for (String member : members) {
+                if (member.toLowerCase(Locale.ROOT).equals(lower)) {
+                    result.add(member);
+                }
+            }
+            if (kind == Kind.PRIVATE && name.get().toLowerCase(Locale.ROOT).equals(lower)) {
+                result.add(name.get());
+            }
+        }
+        for (String member : members) {
+            if (!result.contains(member)) {
+                result.add(member);
+            }
+        }
+        if (kind == Kind.PRIVATE && !result.contains(name.get())) {
+            result.add(name.get());
+        }
+        return result;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public boolean isRoom() {
+        return kind == Kind.ROOM;
+    }
+
+    public String name() {
+        return name.get();
+    }
+
+    public ReadOnlyStringProperty nameProperty() {
+        return name.getReadOnlyProperty();
+    }
+
+    public ObservableList<LogLine> lines() {
+        return lines;
+    }
+
+    /** The room's members as the server listed them (empty for a private conversation). */
+    public ObservableList<String> members() {
+        return members;
+    }
+
+    public ReadOnlyIntegerProperty unreadProperty() {
+        return unread.getReadOnlyProperty();
+    }
+
+    public ReadOnlyIntegerProperty mentionsProperty() {
+        return mentions.getReadOnlyProperty();
+    }
+
+    public ObjectProperty<NotificationPolicy.Level> notificationsProperty() {
+        return notifications;
+    }
+
+    @Override
+    public String toString() {
+        return (kind == Kind.ROOM ? "#" : "@") + name.get();
+    }
+}
