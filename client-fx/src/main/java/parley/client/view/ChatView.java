@@ -84,6 +84,7 @@ public final class ChatView {
     public static final String FIND_BAR = "findBar";
     public static final String FIND_FIELD = "findField";
     public static final String FIND_COUNT = "findCount";
+    public static final String FIND_CLOSE = "findClose";
     public static final String TOASTS = "toasts";
     public static final String STYLESHEET = "/parley/client/view/parley.css";
 
@@ -298,6 +299,9 @@ public final class ChatView {
             if (event.getCode() == KeyCode.ENTER) {
                 log.step(event.isShiftDown() ? -1 : 1);
                 event.consume();
+            } else if (event.getCode() == KeyCode.ESCAPE) {
+                closeFind();
+                event.consume();
             }
         });
         var count = new Label();
@@ -314,6 +318,8 @@ public final class ChatView {
         var next = new Button("↓");
         next.setOnAction(event -> log.step(1));
         var close = new Button("✕");
+        close.setId(FIND_CLOSE);
+        close.setTooltip(new javafx.scene.control.Tooltip("Close (Esc)"));
         close.setOnAction(event -> closeFind());
         var bar = new HBox(6, new Label("Find"), findField, previous, next, count, close);
         bar.setId(FIND_BAR);

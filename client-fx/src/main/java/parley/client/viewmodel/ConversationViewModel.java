@@ -131,19 +131,41 @@ public final class ConversationViewModel {
         return -1;
     }
 
-    /** Puts lines read back from disk above everything, once, under an "earlier" separator. */
+    /**
+     * Puts lines read back from disk above everything, once, under an "earlier" separator. Lines the server
+     * sent again (a room's history on joining) are shown once, from the server.
+     */
     void prependEarlier(List<LogLine> earlier) {
         if (hasEarlier || earlier.isEmpty()) {
             return;
         }
         hasEarlier = true;
-        List<LogLine> block = new ArrayList<>(earlier);
-        block.add(LogLine.of(LogLine.Kind.EARLIER, earlier.get(earlier.size() - 1).timestamp(), null,
+        java.util.Set<String> shown = new java.util.HashSet<>();
+        for (LogLine line : lines) {
+            if (line.isChat()) {
+                shown.add(sameLine(line));
+            }
+        }
+        List<LogLine> block = new ArrayList<>();
+        for (LogLine line : earlier) {
+            if (!line.isChat() || !shown.contains(sameLine(line))) {
+                block.add(line);
+            }
+        }
+        if (block.isEmpty()) {
+            return;
+        }
+        block.add(LogLine.of(LogLine.Kind.EARLIER, block.get(block.size() - 1).timestamp(), null,
                 "earlier (from the log on disk)"));
         lines.addAll(0, block);
         if (lines.size() > MAX_LOG_LINES) {
             lines.remove(0, lines.size() - MAX_LOG_LINES);
         }
+    }
+
+    /** What makes a line on disk the same as one shown: the second it was said, who said it, and what. */
+    private static String sameLine(LogLine line) {
+        return line.timestamp() / 1000 + "\u0000" + line.from() + "\u0000" + line.text();
     }
 
     void clear() {

@@ -7,16 +7,22 @@ import javafx.scene.Node;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.TextField;
+import javafx.scene.control.TextInputControl;
 import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
+import parley.client.viewmodel.ConversationViewModel;
 import parley.client.viewmodel.Recipient;
 import parley.client.connection.MemoryPins;
 import parley.client.connection.ServerTrust;
@@ -109,7 +115,7 @@ class ChatWindowTest {
     }
 
     @Test
-    void aWhisperAppearsForSenderAndRecipientOnly() throws Exception {
+    void aWhisperOpensAPrivateConversationInBothWindowsAndNothingInAThird() throws Exception {
         var alice = window();
         var bob = window();
         var carol = window();
@@ -121,11 +127,157 @@ class ChatWindowTest {
         chooseRecipient(alice, "bob");
         say(alice, "psst, only for bob");
 
-        eventually(() -> bob.logLines().stream().anyMatch(line -> line.endsWith("whisper from alice: psst, only for bob")));
-        eventually(() -> alice.logLines().stream().anyMatch(line -> line.endsWith("whisper to bob: psst, only for bob")));
+        // Alice's room shows where the message went; her private conversation with bob holds it.
+        eventually(() -> alice.logLines().stream().anyMatch(line -> line.endsWith("→ whisper to bob: psst, only for bob")));
+        eventually(() -> conversation(alice, "bob") != null);
+        // Bob gets the conversation in the sidebar, counted as unread and as a mention, without leaving the room.
+        eventually(() -> conversation(bob, "alice") != null && conversation(bob, "alice").mentionsProperty().get() == 1);
+        assertThat(conversation(bob, "alice").unreadProperty().get()).isEqualTo(1);
+        assertThat(bob.model().currentRoomProperty().get()).isEqualTo("lobby");
+        assertThat(bob.notifications()).containsExactly("alice | psst, only for bob");
         say(carol, "carol was here");
         eventually(() -> carol.logLines().stream().anyMatch(line -> line.endsWith("carol: carol was here")));
         assertThat(carol.logLines()).noneMatch(line -> line.contains("psst"));
+        assertThat(carol.model().conversations()).extracting(ConversationViewModel::name).containsExactly("lobby");
+        assertThat(carol.notifications()).isEmpty();
+
+        // Opening it clears the badges and puts the "new messages" line above what arrived.
+        robot.interact(() -> bob.model().openConversationProperty().set(conversation(bob, "alice")));
+        assertThat(conversation(bob, "alice").unreadProperty().get()).isZero();
+        assertThat(bob.logLines()).containsSubsequence("— new messages —");
+        assertThat(bob.logLines().get(bob.logLines().size() - 1)).endsWith("alice: psst, only for bob");
+    }
+
+    @Test
+    void aMentionInARoomThatIsNotOpenCountsAndNotifies() throws Exception {
+        var alice = window();
+        var bob = window();
+        connectAs(alice, "alice");
+        connectAs(bob, "bob");
+        say(alice, "/join attic");
+        eventually(() -> "attic".equals(alice.model().currentRoomProperty().get()));
+
+        say(bob, "is Alice around?");
+        say(bob, "no mention here");
+
+        eventually(() -> conversation(alice, "lobby").unreadProperty().get() == 2);
+        assertThat(conversation(alice, "lobby").mentionsProperty().get()).isEqualTo(1);
+        eventually(() -> alice.notifications().contains("bob in lobby | is Alice around?"));
+        assertThat(alice.notifications()).hasSize(1);
+    }
+
+    @Test
+    void slashCommandsJoinWhisperRenameQueryAndPart() throws Exception {
+        var alice = window();
+        var bob = window();
+        connectAs(alice, "alice");
+        connectAs(bob, "bob");
+
+        say(alice, "/join attic");
+        eventually(() -> alice.model().joinedRooms().contains("attic"));
+        say(alice, "/msg bob meet me in the attic");
+        eventually(() -> conversation(bob, "alice") != null
+                && conversation(bob, "alice").lines().stream().anyMatch(line -> line.text().equals("meet me in the attic")));
+        assertThat(alice.model().currentRoomProperty().get()).isEqualTo("attic");
+        say(alice, "/nick alicia");
+        eventually(() -> text(alice, ChatView.STATUS).equals("Connected as alicia"));
+        say(alice, "/query bob");
+        eventually(() -> alice.model().openConversationProperty().get() != null
+                && alice.model().openConversationProperty().get().name().equals("bob"));
+        say(alice, "straight to you");
+        eventually(() -> conversation(bob, "alicia") != null
+                && conversation(bob, "alicia").lines().stream().anyMatch(line -> line.text().equals("straight to you")));
+        say(alice, "/part attic");
+        eventually(() -> !alice.model().joinedRooms().contains("attic"));
+        say(alice, "/dance");
+        eventually(() -> alice.logLines().stream().anyMatch(line -> line.contains("unknown command /dance") && line.contains("/help")));
+    }
+
+    @Test
+    void tabCompletesNicknamesAndCommands() throws Exception {
+        var alice = window();
+        var bob = window();
+        connectAs(alice, "alice");
+        connectAs(bob, "bob");
+        eventually(() -> alice.model().recipients().contains(Recipient.person("bob")));
+        TextInputControl draft = alice.node(robot, ChatView.DRAFT);
+
+        robot.interact(() -> alice.stage().toFront());
+        robot.clickOn(draft);
+        robot.write("bo");
+        robot.type(KeyCode.TAB);
+        eventually(() -> draft.getText().equals("bob: "));
+        robot.interact(() -> draft.setText(""));
+        robot.write("/jo");
+        robot.type(KeyCode.TAB);
+        eventually(() -> draft.getText().equals("/join "));
+    }
+
+    @Test
+    void theFindBarHighlightsMatchesAndCountsThem() throws Exception {
+        var alice = window();
+        connectAs(alice, "alice");
+        say(alice, "the first apple");
+        say(alice, "a pear");
+        say(alice, "another apple");
+        eventually(() -> alice.logLines().stream().anyMatch(line -> line.endsWith("another apple")));
+
+        robot.interact(() -> alice.stage().toFront());
+        robot.clickOn(alice.<TextInputControl>node(robot, ChatView.DRAFT));
+        robot.press(KeyCode.CONTROL).type(KeyCode.F).release(KeyCode.CONTROL);
+        eventually(() -> alice.node(robot, ChatView.FIND_BAR).isVisible());
+        robot.write("apple");
+
+        eventually(() -> text(alice, ChatView.FIND_COUNT).equals("2 of 2"));
+        robot.type(KeyCode.ENTER);
+        eventually(() -> text(alice, ChatView.FIND_COUNT).equals("1 of 2"), () -> "find count: " + text(alice, ChatView.FIND_COUNT));
+        robot.clickOn(alice.<Button>node(robot, ChatView.FIND_CLOSE));
+        eventually(() -> !alice.node(robot, ChatView.FIND_BAR).isVisible());
+        assertThat(text(alice, ChatView.FIND_COUNT)).isEmpty();
+    }
+
+    @Test
+    void theThemeSwitchesFromTheViewMenu() throws Exception {
+        var alice = window();
+        MenuBar menus = robot.from(alice.stage().getScene().getRoot()).lookup(".menu-bar").query();
+        Menu view = menus.getMenus().stream().filter(menu -> menu.getText().equals("View")).findFirst().orElseThrow();
+        Menu theme = (Menu) view.getItems().stream().filter(item -> "Theme".equals(item.getText())).findFirst().orElseThrow();
+        MenuItem dark = theme.getItems().stream().filter(item -> "Dark".equals(item.getText())).findFirst().orElseThrow();
+
+        robot.interact(dark::fire);
+
+        assertThat(alice.options().themeProperty().get()).isEqualTo(Theme.DARK);
+        assertThat(alice.stage().getScene().getRoot().getStyleClass()).contains("dark").doesNotContain("light");
+        robot.interact(() -> alice.options().themeProperty().set(Theme.LIGHT));
+        assertThat(alice.stage().getScene().getRoot().getStyleClass()).contains("light");
+    }
+
+    @Test
+    void logsAreWrittenAndShownAgainAfterARestart(@TempDir Path logs) throws Exception {
+        var alice = ClientWindow.open(server.port(), 0, logs);
+        windows.add(alice);
+        connectAs(alice, "alice");
+        say(alice, "remember this line");
+        eventually(() -> alice.logLines().stream().anyMatch(line -> line.endsWith("alice: remember this line")));
+        windows.remove(alice);
+        alice.close();
+        try (var files = Files.walk(logs)) {
+            assertThat(files.filter(Files::isRegularFile).map(file -> logs.relativize(file).toString()))
+                    .anyMatch(file -> file.contains("#lobby"));
+        }
+
+        var again = ClientWindow.open(server.port(), 0, logs);
+        windows.add(again);
+        connectAs(again, "alice");
+
+        // The last session's lines come back greyed above an "earlier" line; what the server's history repeats
+        // is shown once.
+        eventually(() -> again.logLines().contains("— earlier (from the log on disk) —"));
+        assertThat(conversation(again, "lobby").lines()).anySatisfy(line -> {
+            assertThat(line.text()).isEqualTo("You joined lobby");
+            assertThat(line.earlier()).isTrue();
+        });
+        assertThat(again.logLines()).filteredOn(line -> line.endsWith("alice: remember this line")).hasSize(1);
     }
 
     @Test
@@ -162,7 +314,7 @@ class ChatWindowTest {
 
         alice.pauseEvents();
         robot.clickOn(bob.<Button>node(robot, ChatView.CONNECT));
-        eventually(() -> carol.logLines().stream().anyMatch(line -> line.endsWith("bob left")));
+        eventually(() -> !carol.model().openConversationProperty().get().members().contains("bob"));
         say(alice, "are you still there?");
         alice.resumeEvents();
 
@@ -289,8 +441,12 @@ class ChatWindowTest {
         }
     }
 
+    private static ConversationViewModel conversation(ClientWindow window, String name) {
+        return window.model().conversations().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+    }
+
     private void say(ClientWindow window, String text) {
-        TextField draft = window.node(robot, ChatView.DRAFT);
+        TextInputControl draft = window.node(robot, ChatView.DRAFT);
         robot.interact(() -> window.stage().toFront());
         robot.clickOn(draft);
         if (!text.isEmpty()) {
@@ -322,7 +478,15 @@ class ChatWindowTest {
         if (node instanceof Label label) {
             return label.getText();
         }
-        return ((TextField) node).getText();
+        return ((TextInputControl) node).getText();
+    }
+
+    private static void eventually(Callable<Boolean> condition, java.util.function.Supplier<String> whatWasSeen) {
+        try {
+            eventually(condition);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(whatWasSeen.get(), e);
+        }
     }
 
     private static void eventually(Callable<Boolean> condition) {

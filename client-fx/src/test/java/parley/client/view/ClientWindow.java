@@ -11,17 +11,20 @@ import org.testfx.api.FxToolkit;
 import parley.client.connection.MemoryPins;
 import parley.client.connection.ServerTrust;
 import parley.client.connection.WebSocketChatConnection;
+import parley.client.logs.LogStore;
 import parley.client.viewmodel.Backoff;
 import parley.client.viewmodel.ChatViewModel;
 import parley.client.chat.LogLine;
 import parley.client.viewmodel.Settings;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 
 /** One real client window (view, view model and WebSocket connection) for UI tests. */
@@ -30,34 +33,62 @@ final class ClientWindow {
     private final ChatViewModel model;
     private final WebSocketChatConnection connection;
     private final PausableExecutor events;
+    private final ViewOptions options;
+    private final LogStore logStore;
+    /** Notifications the window asked for, as "summary | body". */
+    private final List<String> notifications = new CopyOnWriteArrayList<>();
 
-    private ClientWindow(Stage stage, ChatViewModel model, WebSocketChatConnection connection, PausableExecutor events) {
+    private ClientWindow(Stage stage, ChatViewModel model, WebSocketChatConnection connection, PausableExecutor events,
+                         ViewOptions options, LogStore logStore) {
         this.stage = stage;
         this.model = model;
         this.connection = connection;
         this.events = events;
+        this.options = options;
+        this.logStore = logStore;
     }
 
     static ClientWindow open(int port, int index) throws Exception {
-        return open(port, index, false, new ServerTrust(new MemoryPins(), List.of(), null));
+        return open(port, index, false, new ServerTrust(new MemoryPins(), List.of(), null), null);
     }
 
-    /** A window for a server at localhost:port, over TLS when secure, trusting as {@code trust} says. */
+    /** A window that keeps its logs under this folder. */
+    static ClientWindow open(int port, int index, Path logs) throws Exception {
+        return open(port, index, false, new ServerTrust(new MemoryPins(), List.of(), null), logs);
+    }
+
     static ClientWindow open(int port, int index, boolean secure, ServerTrust trust) throws Exception {
+        return open(port, index, secure, trust, null);
+    }
+
+    /**
+     * A window for a server at localhost:port, over TLS when secure, trusting as {@code trust} says, keeping logs
+     * under {@code logs} when it is not null. Its notifications are recorded, not shown.
+     */
+    static ClientWindow open(int port, int index, boolean secure, ServerTrust trust, Path logs) throws Exception {
         var holder = new ClientWindow[1];
         FxToolkit.setupFixture(() -> {
             var connection = new WebSocketChatConnection(trust);
             var events = new PausableExecutor();
             var model = new ChatViewModel(connection, events, new FixedSettings(new Settings("localhost", port, "", secure)),
                     trust, Clock.systemDefaultZone(), "lobby", ClientWindow::later, new Backoff(() -> 1.0));
+            var options = new ViewOptions();
+            var view = new ChatView(model, options, ZoneId.systemDefault(), url -> { });
+            LogStore store = logs == null ? null : new LogStore(logs, ZoneId.systemDefault(), model::warn);
+            if (store != null) {
+                model.setLogStore(store, task -> new Thread(task).start());
+            }
             var stage = new Stage();
-            var scene = new Scene(new ChatView(model, ZoneId.systemDefault()).root(), 900, 560);
+            var scene = new Scene(view.root(), 1000, 600);
             scene.getStylesheets().add(ChatView.class.getResource(ChatView.STYLESHEET).toExternalForm());
             stage.setScene(scene);
             stage.setX(10 + index * 920);
             stage.setY(10);
+            options.themeProperty().get().apply(view.root());
             stage.show();
-            holder[0] = new ClientWindow(stage, model, connection, events);
+            model.windowFocusedProperty().bind(stage.focusedProperty());
+            holder[0] = new ClientWindow(stage, model, connection, events, options, store);
+            model.setNotifier((summary, body) -> holder[0].notifications.add(summary + " | " + body));
         });
         return holder[0];
     }
@@ -71,6 +102,14 @@ final class ClientWindow {
 
     <T extends Node> T node(FxRobot robot, String id) {
         return robot.from(stage.getScene().getRoot()).lookup("#" + id).query();
+    }
+
+    ViewOptions options() {
+        return options;
+    }
+
+    List<String> notifications() {
+        return notifications;
     }
 
     ChatViewModel model() {
@@ -99,6 +138,9 @@ final class ClientWindow {
 
     void close() throws Exception {
         connection.close().get();
+        if (logStore != null) {
+            logStore.close();
+        }
         FxToolkit.setupFixture(stage::close);
     }
 

@@ -1,0 +1,64 @@
+package parley.client.chat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CommandParserTest {
+    private final CommandParser parser = new CommandParser();
+
+    @Test
+    void textWithoutASlashIsSentAsTyped() {
+        assertThat(parser.parse("  hello /join x  ")).isEqualTo(new Command.Say("  hello /join x  "));
+    }
+
+    @Test
+    void aDoubleSlashSendsTheLineWithOneSlash() {
+        assertThat(parser.parse("//shrug")).isEqualTo(new Command.Say("/shrug"));
+    }
+
+    @Test
+    void everyCommandOfTheTableIsRead() {
+        assertThat(parser.parse("/join lobby")).isEqualTo(new Command.Join("lobby"));
+        assertThat(parser.parse("/JOIN  lobby ")).isEqualTo(new Command.Join("lobby"));
+        assertThat(parser.parse("/part")).isEqualTo(new Command.Part(null));
+        assertThat(parser.parse("/part attic")).isEqualTo(new Command.Part("attic"));
+        assertThat(parser.parse("/leave attic")).isEqualTo(new Command.Part("attic"));
+        assertThat(parser.parse("/query bob")).isEqualTo(new Command.Query("bob"));
+        assertThat(parser.parse("/nick alicia")).isEqualTo(new Command.Nick("alicia"));
+        assertThat(parser.parse("/list")).isEqualTo(new Command.ListRooms());
+        assertThat(parser.parse("/clear")).isEqualTo(new Command.Clear());
+        assertThat(parser.parse("/help")).isEqualTo(new Command.Help(null));
+        assertThat(parser.parse("/help /msg")).isEqualTo(new Command.Help("msg"));
+        assertThat(parser.parse("/quit")).isEqualTo(new Command.Quit());
+    }
+
+    @Test
+    void msgKeepsTheTextAsTypedLineBreaksIncluded() {
+        assertThat(parser.parse("/msg bob  two  spaces\nand a line")).isEqualTo(new Command.Msg("bob", " two  spaces\nand a line"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/join", "/join two words", "/msg bob", "/msg", "/query", "/nick", "/nick a b"})
+    void aCommandWithoutWhatItNeedsSaysItsUsage(String line) {
+        assertThat(parser.parse(line)).isInstanceOfSatisfying(Command.Invalid.class,
+                invalid -> assertThat(invalid.message()).startsWith("usage: /"));
+    }
+
+    @Test
+    void anUnknownCommandNamesHelp() {
+        assertThat(parser.parse("/dance wildly")).isInstanceOfSatisfying(Command.Invalid.class,
+                invalid -> assertThat(invalid.message()).contains("unknown command /dance").contains("/help").contains("//"));
+        assertThat(parser.parse("/")).isInstanceOf(Command.Invalid.class);
+    }
+
+    @Test
+    void helpListsEveryCommandAndExplainsOne() {
+        assertThat(parser.help(null)).anyMatch(line -> line.contains("/join ROOM")).anyMatch(line -> line.contains("/quit"));
+        assertThat(parser.help("leave")).containsExactly("/part [ROOM] — leave a room, the open one when none is named (also /leave)");
+        assertThat(parser.help("nope").get(0)).contains("unknown command /nope");
+        assertThat(parser.names()).contains("join", "leave", "msg", "query");
+    }
+}

@@ -1,0 +1,312 @@
+package parley.client.viewmodel;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import parley.client.chat.LogLine;
+import parley.client.chat.NotificationPolicy;
+import parley.client.connection.MemoryPins;
+import parley.client.connection.ServerTrust;
+import parley.protocol.ClientEvent;
+import parley.protocol.ServerEvent;
+import parley.protocol.ServerEvent.Joined;
+import parley.protocol.ServerEvent.Message;
+import parley.protocol.ServerEvent.Presence;
+import parley.protocol.ServerEvent.WhisperMessage;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Conversations: where lines go, what counts as unread and as a mention, the marker, and what notifies. */
+class ConversationRulesTest {
+    private static final long NOW = 1_732_400_000_000L;
+    private final FakeChatConnection connection = new FakeChatConnection();
+    private final FakeScheduler scheduler = new FakeScheduler();
+    private final MutableClock clock = new MutableClock(NOW);
+    private final List<String> notifications = new ArrayList<>();
+    private ChatViewModel model;
+    private int nextId = 1;
+
+    @BeforeEach
+    void connectAsAnnInLobbyAndAttic() {
+        model = new ChatViewModel(connection, Runnable::run, new Settings.Store() {
+            @Override
+            public Settings load() {
+                return Settings.defaults();
+            }
+
+            @Override
+            public void save(Settings settings) {
+            }
+        }, new ServerTrust(new MemoryPins(), List.of(), null), clock, null, scheduler, new Backoff(() -> 1.0));
+        model.setNotifier((summary, body) -> notifications.add(summary + " | " + body));
+        model.connect();
+        connection.open();
+        connection.serverSends(ServerEvent.Welcome.fresh("ann", "token-1"));
+        connection.serverSends(new Joined("lobby", List.of("ann", "bob", "carol"), List.of(), 0));
+        connection.serverSends(new Joined("attic", List.of("ann", "bob"), List.of(), 0));
+    }
+
+    @Test
+    void linesInAConversationThatIsNotOpenAreUnreadAndOpeningItMarksWhereTheyBegin() {
+        assertThat(model.currentRoomProperty().get()).isEqualTo("attic");
+        say("lobby", "bob", "first");
+        say("lobby", "carol", "second");
+
+        assertThat(lobby().unreadProperty().get()).isEqualTo(2);
+        assertThat(lobby().mentionsProperty().get()).isZero();
+        assertThat(model.totalUnreadProperty().get()).isEqualTo(2);
+
+        model.currentRoomProperty().set("lobby");
+
+        assertThat(lobby().unreadProperty().get()).isZero();
+        assertThat(model.totalUnreadProperty().get()).isZero();
+        List<LogLine> lines = lobby().lines();
+        int marker = lobby().markerIndex();
+        assertThat(lines.get(marker).kind()).isEqualTo(LogLine.Kind.NEW_MESSAGES);
+        assertThat(lines.get(marker + 1).text()).isEqualTo("first");
+    }
+
+    @Test
+    void theMarkerMovesToTheNextUnreadBurstAndThereIsOnlyOne() {
+        say("lobby", "bob", "old");
+        model.currentRoomProperty().set("lobby");
+        model.currentRoomProperty().set("attic");
+        say("lobby", "bob", "new");
+
+        model.currentRoomProperty().set("lobby");
+
+        assertThat(lobby().lines()).filteredOn(line -> line.kind() == LogLine.Kind.NEW_MESSAGES).hasSize(1);
+        assertThat(lobby().lines().get(lobby().markerIndex() + 1).text()).isEqualTo("new");
+    }
+
+    @Test
+    void whileTheWindowHasNoFocusTheOpenConversationCountsToo() {
+        model.windowFocusedProperty().set(false);
+        say("attic", "bob", "are you there?");
+
+        assertThat(attic().unreadProperty().get()).isEqualTo(1);
+
+        model.windowFocusedProperty().set(true);
+        assertThat(attic().unreadProperty().get()).isZero();
+    }
+
+    @Test
+    void yourNickAsAWordAndHighlightWordsAreMentionsAndYourOwnLinesAreNeverUnread() {
+        model.highlightWords().add("release");
+        say("lobby", "bob", "ANN: look");
+        say("lobby", "bob", "the release is out");
+        say("lobby", "bob", "annoying, isn't it");
+        say("lobby", "ann", "ann here");
+
+        assertThat(lobby().unreadProperty().get()).isEqualTo(3);
+        assertThat(lobby().mentionsProperty().get()).isEqualTo(2);
+    }
+
+    @Test
+    void aWhisperIsAMentionInItsOwnConversationAndNotifiesWithoutSwitching() {
+        connection.serverSends(new WhisperMessage("w1", "bob", "ann", "psst", NOW));
+
+        ConversationViewModel bob = conversation("bob");
+        assertThat(bob.kind()).isEqualTo(ConversationViewModel.Kind.PRIVATE);
+        assertThat(bob.unreadProperty().get()).isEqualTo(1);
+        assertThat(bob.mentionsProperty().get()).isEqualTo(1);
+        assertThat(model.currentRoomProperty().get()).isEqualTo("attic");
+        assertThat(notifications).containsExactly("bob | psst");
+    }
+
+    @Test
+    void aRoomMessageNotifiesOnlyWhenItMentionsYouUnlessTheRoomSaysAll() {
+        say("lobby", "bob", "nothing for ann... well, ann");
+        say("lobby", "bob", "plain");
+        assertThat(notifications).containsExactly("bob in lobby | nothing for ann... well, ann");
+
+        clock.advance(5_000);
+        lobby().notificationsProperty().set(NotificationPolicy.Level.ALL);
+        say("lobby", "carol", "plain too");
+        assertThat(notifications).hasSize(2).last().isEqualTo("carol in lobby | plain too");
+
+        clock.advance(5_000);
+        lobby().notificationsProperty().set(NotificationPolicy.Level.NONE);
+        say("lobby", "carol", "ann ann ann");
+        assertThat(notifications).hasSize(2);
+    }
+
+    @Test
+    void aBurstBecomesOneNotificationTwoSecondsLater() {
+        connection.serverSends(new WhisperMessage("w1", "bob", "ann", "one", NOW));
+        connection.serverSends(new WhisperMessage("w2", "bob", "ann", "two", NOW));
+        connection.serverSends(new WhisperMessage("w3", "carol", "ann", "three", NOW));
+        assertThat(notifications).containsExactly("bob | one");
+
+        clock.advance(2_000);
+        scheduler.runDue();
+
+        assertThat(notifications).containsExactly("bob | one", "Parley | 2 messages from 2 people");
+    }
+
+    @Test
+    void whatIsOnScreenDoesNotNotify() {
+        say("attic", "bob", "ann, you see this");
+
+        assertThat(notifications).isEmpty();
+        assertThat(attic().unreadProperty().get()).isZero();
+    }
+
+    @Test
+    void sendingInAPrivateConversationWhispersAndAToChoiceInARoomLeavesALineThere() {
+        model.openPrivate("bob");
+        model.draftProperty().set("just us");
+        model.send();
+        assertThat(connection.sent()).last().isEqualTo(new ClientEvent.Whisper("bob", "just us", "m1"));
+
+        model.currentRoomProperty().set("lobby");
+        model.recipientProperty().set(Recipient.person("carol"));
+        model.draftProperty().set("for carol");
+        model.send();
+        connection.serverSends(new ServerEvent.Ok("m2", "w9"));
+
+        assertThat(lobby().lines()).last().satisfies(line -> {
+            assertThat(line.kind()).isEqualTo(LogLine.Kind.WHISPER_NOTE);
+            assertThat(line.from()).isEqualTo("carol");
+            assertThat(line.text()).isEqualTo("for carol");
+        });
+    }
+
+    @Test
+    void closingAPrivateConversationHidesItUntilTheNextWhisper() {
+        model.openPrivate("bob");
+        assertThat(names()).containsExactly("lobby", "attic", "bob");
+
+        model.closeOrLeaveOpen();
+        assertThat(names()).containsExactly("lobby", "attic");
+
+        connection.serverSends(new WhisperMessage("w1", "bob", "ann", "back again", NOW));
+        assertThat(names()).containsExactly("lobby", "attic", "bob");
+    }
+
+    @Test
+    void leavingARoomClosesItsEntry() {
+        connection.serverSends(new ServerEvent.Left("lobby"));
+
+        assertThat(names()).containsExactly("attic");
+    }
+
+    @Test
+    void neighboursWrapAround() {
+        model.openPrivate("bob");
+        model.openNeighbour(1);
+        assertThat(model.openConversationProperty().get().name()).isEqualTo("lobby");
+        model.openNeighbour(-1);
+        assertThat(model.openConversationProperty().get().name()).isEqualTo("bob");
+    }
+
+    @Test
+    void joinsAndLeavesOfPeopleWhoSpokeLatelyAreMarkedForTheSmartFilter() {
+        say("lobby", "bob", "bye all");
+        connection.serverSends(new Presence("lobby", "bob", Presence.LEAVE), new Presence("lobby", "dave", Presence.JOIN));
+        clock.advance(11 * 60 * 1000);
+        connection.serverSends(new Presence("lobby", "bob", Presence.JOIN));
+
+        List<LogLine> presence = lobby().lines().stream().filter(line -> line.kind() == LogLine.Kind.PRESENCE).toList();
+        assertThat(presence).extracting(LogLine::text).containsExactly("bob left", "dave joined", "bob joined");
+        assertThat(presence).extracting(LogLine::mention).containsExactly(true, false, false);
+    }
+
+    @Test
+    void aMessageOverTheLimitIsRefusedBeforeSending() {
+        model.draftProperty().set("x".repeat(ChatViewModel.DEFAULT_MAX_TEXT + 1));
+        assertThat(model.charactersLeftProperty().get()).isEqualTo(-1);
+        assertThat(model.canSendProperty().get()).isFalse();
+        int sent = connection.sent().size();
+
+        model.send();
+
+        assertThat(connection.sent()).hasSize(sent);
+        assertThat(attic().lines()).last().extracting(LogLine::kind).isEqualTo(LogLine.Kind.ERROR);
+        assertThat(model.draftProperty().get()).hasSize(ChatViewModel.DEFAULT_MAX_TEXT + 1);
+    }
+
+    @Test
+    void helpAndUnknownCommandsAreLocalLines() {
+        model.draftProperty().set("/help join");
+        model.send();
+        model.draftProperty().set("/frobnicate");
+        model.send();
+
+        assertThat(attic().lines()).extracting(LogLine::text).contains("/join ROOM — join a room (and open it)");
+        assertThat(attic().lines()).last().satisfies(line -> {
+            assertThat(line.kind()).isEqualTo(LogLine.Kind.ERROR);
+            assertThat(line.text()).contains("/help");
+        });
+        assertThat(model.draftProperty().get()).isEqualTo("/frobnicate");
+    }
+
+    @Test
+    void aNewDayGetsASeparator() {
+        say("attic", "bob", "late");
+        clock.advance(24L * 3600 * 1000);
+        say("attic", "bob", "early");
+
+        List<LogLine> lines = attic().lines();
+        assertThat(lines.get(lines.size() - 2).kind()).isEqualTo(LogLine.Kind.DAY);
+    }
+
+    private void say(String room, String from, String text) {
+        connection.serverSends(new Message(String.valueOf(nextId++), room, from, text, clock.millis()));
+    }
+
+    private ConversationViewModel lobby() {
+        return conversation("lobby");
+    }
+
+    private ConversationViewModel attic() {
+        return conversation("attic");
+    }
+
+    private ConversationViewModel conversation(String name) {
+        return model.conversations().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private List<String> names() {
+        return model.conversations().stream().map(ConversationViewModel::name).toList();
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class MutableClock extends Clock {
+        private long millis;
+
+        MutableClock(long millis) {
+            this.millis = millis;
+        }
+
+        void advance(long by) {
+            millis += by;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public long millis() {
+            return millis;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+    }
+}
