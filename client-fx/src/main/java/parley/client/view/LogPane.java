@@ -17,6 +17,7 @@ import javafx.scene.control.Hyperlink;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ScrollBar;
+import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
@@ -47,6 +48,8 @@ import java.util.regex.Pattern;
  */
 final class LogPane {
     private static final Pattern LINK = Pattern.compile("https?://[^\\s<>\"]+[^\\s<>\".,;:!?)\\]'}]");
+    /** How often the log catches up with new lines while following them. */
+    static final long FOLLOW_MILLIS = 60;
     private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("HH:mm");
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("HH:mm:ss");
 
@@ -120,12 +123,25 @@ final class LogPane {
         }
         if (following && !scrollPending) {
             scrollPending = true;
-            Platform.runLater(() -> {
+            // At most every FOLLOW_MILLIS: a busy room adds lines at every pulse, and each scroll makes the list
+            // measure the lines it brings into view; the eye does not follow faster anyway.
+            var pause = new javafx.animation.PauseTransition(javafx.util.Duration.millis(FOLLOW_MILLIS));
+            pause.setOnFinished(event -> {
                 scrollPending = false;
                 if (following && !shown.isEmpty()) {
-                    list.scrollTo(shown.size() - 1);
+                    showLast();
                 }
             });
+            pause.play();
+        }
+    }
+
+    /** Shows the newest line: moving the view to its end is cheaper than asking it to show one index. */
+    private void showLast() {
+        if (list.lookup(".virtual-flow") instanceof VirtualFlow<?> flow) {
+            flow.setPosition(1.0);
+        } else {
+            list.scrollTo(shown.size() - 1);
         }
     }
 
@@ -251,6 +267,13 @@ final class LogPane {
         private static final List<String> STATES = List.of("message", "whisper", "whisper-note", "system", "error",
                 "separator", "new-messages", "earlier", "mention", "find-match", "find-current");
 
+        /** What the graphic shows now: a cell given the same line again (a relayout) keeps it. */
+        private LogLine drawnLine;
+        private String drawnQuery;
+        private boolean drawnSeconds;
+        private String drawnLook;
+        private List<String> drawnStates = List.of();
+
         LogCell() {
             setPrefWidth(0);
         }
@@ -258,13 +281,46 @@ final class LogPane {
         @Override
         protected void updateItem(LogLine line, boolean empty) {
             super.updateItem(line, empty);
-            getStyleClass().removeAll(STATES);
+            boolean seconds = options.showSecondsProperty().get();
+            int matchPosition = empty ? -1 : matches.indexOf(getIndex());
+            String look = matchPosition < 0 ? "" : matchPosition == currentMatch.get() ? "find-current" : "find-match";
+            if (!empty && line == drawnLine && query.get().equals(drawnQuery) && seconds == drawnSeconds
+                    && look.equals(drawnLook)) {
+                return;
+            }
+            drawnLine = empty ? null : line;
+            drawnQuery = query.get();
+            drawnSeconds = seconds;
+            drawnLook = look;
             setText(null);
             if (empty || line == null) {
+                getStyleClass().removeAll(STATES);
+                drawnStates = List.of();
                 setGraphic(null);
                 return;
             }
-            getStyleClass().add(switch (line.kind()) {
+            List<String> states = new ArrayList<>(3);
+            states.add(kindClass(line));
+            if (line.earlier()) {
+                states.add("earlier");
+            }
+            if (line.mention() && line.isChat()) {
+                states.add("mention");
+            }
+            if (!look.isEmpty()) {
+                states.add(look);
+            }
+            // A change of style classes restyles the whole cell: only when they really change.
+            if (!states.equals(drawnStates)) {
+                getStyleClass().removeAll(STATES);
+                getStyleClass().addAll(states);
+                drawnStates = states;
+            }
+            setGraphic(flow(line));
+        }
+
+        private static String kindClass(LogLine line) {
+            return switch (line.kind()) {
                 case MESSAGE -> "message";
                 case WHISPER -> "whisper";
                 case WHISPER_NOTE -> "whisper-note";
@@ -272,65 +328,94 @@ final class LogPane {
                 case ERROR -> "error";
                 case DAY, EARLIER -> "separator";
                 case NEW_MESSAGES -> "new-messages";
-            });
-            if (line.earlier()) {
-                getStyleClass().add("earlier");
-            }
-            if (line.mention() && line.isChat()) {
-                getStyleClass().add("mention");
-            }
-            int index = getIndex();
-            int matchPosition = matches.indexOf(index);
-            if (matchPosition >= 0) {
-                getStyleClass().add(matchPosition == currentMatch.get() ? "find-current" : "find-match");
-            }
-            setGraphic(flow(line));
+            };
+        }
+
+        // The nodes of the plain case (time, nick, separator, text) are made once per cell and reused: a cell is
+        // given another line at every scroll step, and new nodes each time cost a CSS pass apiece.
+        private final TextFlow flow = new TextFlow();
+        private final Text time = styled("", "time");
+        private final Text lead = new Text();
+        private final Text separator = styled(": ", "nick-separator");
+        private final Text body = styled("", "text");
+        private String leadStyle = "";
+
+        {
+            flow.getStyleClass().add("line");
         }
 
         private TextFlow flow(LogLine line) {
-            var flow = new TextFlow();
-            flow.getStyleClass().add("line");
             if (line.isSeparator()) {
-                flow.getChildren().add(styled("— " + line.text() + " —", "separator-text"));
+                lead.setText("— " + line.text() + " —");
+                restyleLead("separator-text");
+                flow.getChildren().setAll(lead);
                 return flow;
             }
             boolean seconds = options.showSecondsProperty().get();
-            String time = (seconds ? SECONDS : MINUTES).format(Instant.ofEpochMilli(line.timestamp()).atZone(zone));
-            flow.getChildren().add(styled(time + "  ", "time"));
+            time.setText((seconds ? SECONDS : MINUTES).format(Instant.ofEpochMilli(line.timestamp()).atZone(zone)) + "  ");
+            List<Node> parts = new ArrayList<>(6);
+            parts.add(time);
+            parts.add(lead);
             switch (line.kind()) {
                 case MESSAGE, WHISPER -> {
-                    flow.getChildren().add(styled(line.from(), "nick", NickColors.styleClass(line.from())));
-                    flow.getChildren().add(styled(": ", "nick-separator"));
+                    lead.setText(line.from());
+                    restyleLead(NickColors.styleClass(line.from()));
+                    parts.add(separator);
                 }
-                case WHISPER_NOTE -> flow.getChildren().add(styled("→ whisper to " + line.from() + ": ", "note"));
-                case ERROR -> flow.getChildren().add(styled("! ", "bang"));
-                default -> flow.getChildren().add(styled("* ", "star"));
+                case WHISPER_NOTE -> {
+                    lead.setText("→ whisper to " + line.from() + ": ");
+                    restyleLead("note");
+                }
+                case ERROR -> {
+                    lead.setText("! ");
+                    restyleLead("bang");
+                }
+                default -> {
+                    lead.setText("* ");
+                    restyleLead("star");
+                }
             }
-            addText(flow, line.text());
+            String text = line.text();
+            if (query.get().isEmpty() && !LINK.matcher(text).find()) {
+                body.setText(text);
+                parts.add(body);
+            } else {
+                addText(parts, text);
+            }
+            flow.getChildren().setAll(parts);
             return flow;
         }
 
+        /** The lead is the nick (in its colour), or the mark of a system, error or note line. */
+        private void restyleLead(String style) {
+            if (style.equals(leadStyle)) {
+                return;
+            }
+            lead.getStyleClass().setAll(style.startsWith("nick-") ? List.of("nick", style) : List.of(style));
+            leadStyle = style;
+        }
+
         /** The text, with links as links and what find looks for marked. */
-        private void addText(TextFlow flow, String text) {
+        private void addText(List<Node> parts, String text) {
             Matcher link = LINK.matcher(text);
             int at = 0;
             while (link.find()) {
-                addWithHits(flow, text.substring(at, link.start()));
+                addWithHits(parts, text.substring(at, link.start()));
                 String url = link.group();
                 var hyperlink = new Hyperlink(url);
                 hyperlink.getStyleClass().add("link");
                 hyperlink.setOnAction(event -> openLink.accept(url));
-                flow.getChildren().add(hyperlink);
+                parts.add(hyperlink);
                 at = link.end();
             }
-            addWithHits(flow, text.substring(at));
+            addWithHits(parts, text.substring(at));
         }
 
-        private void addWithHits(TextFlow flow, String text) {
+        private void addWithHits(List<Node> parts, String text) {
             String wanted = query.get().toLowerCase(Locale.ROOT);
             if (wanted.isEmpty() || text.isEmpty()) {
                 if (!text.isEmpty()) {
-                    flow.getChildren().add(styled(text, "text"));
+                    parts.add(styled(text, "text"));
                 }
                 return;
             }
@@ -338,13 +423,13 @@ final class LogPane {
             int at = 0;
             for (int hit = lower.indexOf(wanted); hit >= 0; hit = lower.indexOf(wanted, hit + wanted.length())) {
                 if (hit > at) {
-                    flow.getChildren().add(styled(text.substring(at, hit), "text"));
+                    parts.add(styled(text.substring(at, hit), "text"));
                 }
-                flow.getChildren().add(styled(text.substring(hit, hit + wanted.length()), "text", "find-hit"));
+                parts.add(styled(text.substring(hit, hit + wanted.length()), "text", "find-hit"));
                 at = hit + wanted.length();
             }
             if (at < text.length()) {
-                flow.getChildren().add(styled(text.substring(at), "text"));
+                parts.add(styled(text.substring(at), "text"));
             }
         }
 

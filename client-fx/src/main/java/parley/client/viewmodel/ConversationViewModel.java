@@ -31,6 +31,11 @@ import java.util.Map;
 public final class ConversationViewModel {
     /** Lines kept per conversation; older ones are dropped so that a busy room cannot exhaust memory. */
     public static final int MAX_LOG_LINES = 20_000;
+    /**
+     * Lines dropped at once when a log is over its limit. Dropping from the top of a list makes the list view
+     * shift every line it shows: done one line per message, a busy room would cost a full redraw per message.
+     */
+    static final int TRIM_BATCH = 1_000;
     /** A join or leave is "notable" for the smart filter when the person spoke this recently. */
     static final long RECENT_SPEAKER_MILLIS = 10 * 60 * 1000;
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofLocalizedDate(FormatStyle.FULL).withLocale(Locale.getDefault());
@@ -84,7 +89,7 @@ public final class ConversationViewModel {
                 mentions.set(mentions.get() + 1);
             }
         }
-        if (lines.size() > MAX_LOG_LINES) {
+        if (lines.size() > MAX_LOG_LINES + TRIM_BATCH) {
             lines.remove(0, lines.size() - MAX_LOG_LINES);
         }
     }
