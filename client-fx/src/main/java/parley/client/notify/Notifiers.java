@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Picks how this system shows notifications: the freedesktop service on Linux (through {@code notify-send}),
- * a tray icon where the system has a tray, and the window's own toasts when there is nothing else.
+ * Picks how this system shows notifications: the freedesktop service on Linux (over the session D-Bus, or through
+ * {@code notify-send} when there is no bus address to use), a tray icon where the system has a tray, and the
+ * window's own toasts when there is nothing else.
  */
 public final class Notifiers {
     private Notifiers() {
@@ -17,6 +18,9 @@ public final class Notifiers {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         if (os.contains("linux") || os.contains("bsd")) {
             // GNOME has no tray for AWT, and AWT on Linux is best left unloaded: the service or the toasts.
+            if (DbusNotifier.hasSessionBus()) {
+                return new DbusNotifier(inWindow);
+            }
             Path notifySend = NotifySend.find();
             return notifySend != null ? new NotifySend(notifySend, inWindow) : inWindow;
         }

@@ -304,7 +304,8 @@ final class LogPane {
             if (line.earlier()) {
                 states.add("earlier");
             }
-            if (line.mention() && line.isChat()) {
+            // In a private conversation every line is for you: only room lines that name you stand out.
+            if (line.mention() && line.kind() == LogLine.Kind.MESSAGE) {
                 states.add("mention");
             }
             if (!look.isEmpty()) {

@@ -1,0 +1,67 @@
+package parley.client.notify;
+
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.types.UInt32;
+import org.freedesktop.dbus.types.Variant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import parley.client.viewmodel.Notifier;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Linux desktop notifications: {@code org.freedesktop.Notifications.Notify} on the session D-Bus, called on a
+ * thread of its own. A notification of the same burst replaces the last one rather than piling up. When the bus
+ * or the service is not there, this and every later notification goes to the fallback.
+ */
+final class DbusNotifier implements Notifier {
+    private static final Logger log = LoggerFactory.getLogger(DbusNotifier.class);
+    private static final int SHOW_MILLIS = 6_000;
+    private final Notifier fallback;
+    private final ExecutorService caller = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "parley-notify");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private DBusConnection bus;
+    private FreedesktopNotifications service;
+    private volatile boolean broken;
+
+    DbusNotifier(Notifier fallback) {
+        this.fallback = fallback;
+    }
+
+    @Override
+    public void show(String summary, String body) {
+        if (broken) {
+            fallback.show(summary, body);
+            return;
+        }
+        caller.execute(() -> {
+            try {
+                if (service == null) {
+                    bus = DBusConnectionBuilder.forSessionBus().withShared(false).build();
+                    service = bus.getRemoteObject(FreedesktopNotifications.BUS_NAME, FreedesktopNotifications.OBJECT_PATH,
+                            FreedesktopNotifications.class);
+                }
+                service.Notify("Parley", new UInt32(0), "mail-message-new", summary, body, List.of(),
+                        Map.of("category", new Variant<>("im.received")), SHOW_MILLIS);
+            } catch (DBusException | RuntimeException e) {
+                broken = true;
+                log.warn("Desktop notifications are not available ({}); they show inside the window instead", e.getMessage());
+                fallback.show(summary, body);
+            }
+        });
+    }
+
+    /** Whether this system has a session bus to try. */
+    static boolean hasSessionBus() {
+        String address = System.getenv("DBUS_SESSION_BUS_ADDRESS");
+        return (address != null && !address.isBlank()) || System.getenv("XDG_RUNTIME_DIR") != null;
+    }
+}
