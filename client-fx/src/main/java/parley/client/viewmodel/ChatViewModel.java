@@ -67,8 +67,6 @@ public final class ChatViewModel {
     public static final int DEFAULT_MAX_TEXT = 2_000;
     /** From how many characters left the input shows a counter. */
     public static final int COUNTER_FROM = 200;
-    /** Lines read back from the log on disk when a conversation opens. */
-    public static final int EARLIER_LINES = 200;
     private static final String NICK_CLAIM_REF = "nick";
     private static final int MAX_REMEMBERED_WHISPERS = 1_000;
 
@@ -80,10 +78,8 @@ public final class ChatViewModel {
     private final StringProperty roomToJoin = new SimpleStringProperty("");
     private final ObjectProperty<Recipient> recipient = new SimpleObjectProperty<>(Recipient.EVERYONE);
     private final ObjectProperty<String> currentRoom = new SimpleObjectProperty<>();
-    private final ObjectProperty<ConversationViewModel> open = new SimpleObjectProperty<>();
     private final BooleanProperty secure = new SimpleBooleanProperty(false);
     private final StringProperty password = new SimpleStringProperty("");
-    private final BooleanProperty windowFocused = new SimpleBooleanProperty(true);
     private final ObjectProperty<JoinsAndLeaves> joinsAndLeaves = new SimpleObjectProperty<>(JoinsAndLeaves.SMART);
     private final ObservableList<String> highlightWords = FXCollections.observableArrayList();
 
@@ -99,14 +95,10 @@ public final class ChatViewModel {
     private final ReadOnlyObjectWrapper<CertificateProblem> certificateProblem = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyBooleanWrapper passwordRequested = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper clientCertificate = new ReadOnlyStringWrapper("");
-    private final ReadOnlyIntegerWrapper totalUnread = new ReadOnlyIntegerWrapper();
     private final ObservableList<String> joinedRooms = FXCollections.observableArrayList();
-    private final ObservableList<ConversationViewModel> conversations = FXCollections.observableArrayList();
     private final ObservableList<Recipient> recipients = FXCollections.observableArrayList(Recipient.EVERYONE);
     private final ObservableList<ServerEvent.RoomInfo> serverRooms = FXCollections.observableArrayList();
-    private final ReadOnlyObjectWrapper<ObservableList<LogLine>> log = new ReadOnlyObjectWrapper<>();
     private final ObservableList<String> joinedRoomsView = FXCollections.unmodifiableObservableList(joinedRooms);
-    private final ObservableList<ConversationViewModel> conversationsView = FXCollections.unmodifiableObservableList(conversations);
     private final ObservableList<Recipient> recipientsView = FXCollections.unmodifiableObservableList(recipients);
     private final ObservableList<ServerEvent.RoomInfo> serverRoomsView = FXCollections.unmodifiableObservableList(serverRooms);
 
@@ -123,31 +115,20 @@ public final class ChatViewModel {
     /** The password given for this server in this session, sent again when reconnecting; empty when none. */
     private String givenPassword = "";
     private final Clock clock;
-    private final ZoneId zone;
     private final String initialRoom;
     private final Scheduler scheduler;
     private final Backoff backoff;
+    private final ConversationsViewModel chats;
     private final CommandParser commands = new CommandParser();
     private final TabCompleter completer = new TabCompleter();
     private final InputHistory history = new InputHistory();
-    private final NotificationPolicy notificationPolicy = new NotificationPolicy();
-    private Notifier notifier = Notifier.NONE;
-    private Runnable cancelNotificationFlush;
-    private LogStore logStore;
-    private Executor logReader = Runnable::run;
     private Runnable onQuit = () -> { };
-    /** Lines shown while no conversation is open. */
-    private final ObservableList<LogLine> serverLog = FXCollections.observableArrayList();
-    private final Map<String, ConversationViewModel> rooms = new HashMap<>();
-    /** Private conversations by the other person's nickname in lower case, hidden ones too. */
-    private final Map<String, ConversationViewModel> privates = new HashMap<>();
     private final Set<String> seenWhisperIds = new LinkedHashSet<>();
     /** Texts sent but not yet acknowledged, by ref: restored to the input if the server refuses them. */
     private final Map<String, String> unconfirmedDrafts = new LinkedHashMap<>();
     /** Whispers sent from a room through "To", by ref: the room gets a line once the server accepts them. */
     private final Map<String, String[]> whisperNotes = new HashMap<>();
     private String claimedNick = "";
-    private String serverKey = "";
     private int nextRef;
     private boolean listRequested;
     private boolean replayingHistory;
@@ -166,17 +147,17 @@ public final class ChatViewModel {
         this.settingsStore = settingsStore;
         this.trust = trust;
         this.clock = clock;
-        this.zone = clock.getZone();
         this.initialRoom = initialRoom;
         this.scheduler = scheduler;
         this.backoff = backoff;
+        this.chats = new ConversationsViewModel(fxThread, clock, scheduler);
+        var open = chats.openProperty();
         Settings settings = settingsStore.load();
         host.set(settings.host());
         port.set(String.valueOf(settings.port()));
         nickname.set(settings.nick());
         secure.set(settings.secure());
         clientCertificate.set(trust.clientCertificateName() == null ? "" : trust.clientCertificateName());
-        log.set(serverLog);
 
         canConnect = Bindings.createBooleanBinding(
                 () -> !isActive() && !reconnecting.get() && !host.get().isBlank() && parsePort(port.get()) > 0,
@@ -191,14 +172,10 @@ public final class ChatViewModel {
             if (text.startsWith("/") && !text.startsWith("//")) {
                 return true;
             }
-            return state.get() == ConnectionState.CONNECTED && open.get() != null && charactersLeft.get() >= 0;
+            return state.get() == ConnectionState.CONNECTED && chats.openProperty().get() != null && charactersLeft.get() >= 0;
         }, state, draft, open, charactersLeft);
 
         open.addListener((observable, old, conversation) -> {
-            log.set(conversation == null ? serverLog : conversation.lines());
-            if (conversation != null && windowFocused.get()) {
-                conversation.markRead();
-            }
             if (!switching) {
                 switching = true;
                 currentRoom.set(conversation != null && conversation.isRoom() ? conversation.name() : null);
@@ -211,16 +188,11 @@ public final class ChatViewModel {
         currentRoom.addListener((observable, old, room) -> {
             if (!switching) {
                 switching = true;
-                ConversationViewModel chosen = room == null ? null : rooms.get(room);
+                ConversationViewModel chosen = room == null ? null : chats.room(room);
                 if (chosen != null || room == null) {
-                    open.set(chosen);
+                    chats.openProperty().set(chosen);
                 }
                 switching = false;
-            }
-        });
-        windowFocused.addListener((observable, was, focused) -> {
-            if (focused && open.get() != null) {
-                open.get().markRead();
             }
         });
         myNick.addListener((observable, old, nick) -> {
@@ -253,7 +225,7 @@ public final class ChatViewModel {
 
     /** Where desktop notifications go; none until set. */
     public void setNotifier(Notifier notifier) {
-        this.notifier = notifier;
+        chats.setNotifier(notifier);
     }
 
     /**
@@ -261,8 +233,7 @@ public final class ChatViewModel {
      * (never the FX thread).
      */
     public void setLogStore(LogStore store, Executor reader) {
-        this.logStore = store;
-        this.logReader = reader;
+        chats.setLogStore(store, reader);
     }
 
     /** Shows a warning of the client's own (for example: the log folder cannot be written) as an error line. */
@@ -290,7 +261,7 @@ public final class ChatViewModel {
         givenPassword = "";
         int portNumber = parsePort(port.get());
         settingsStore.save(new Settings(host.get().strip(), portNumber, claimedNick, secure.get()));
-        serverKey = host.get().strip().toLowerCase(Locale.ROOT) + "_" + portNumber;
+        chats.setServer(host.get().strip().toLowerCase(Locale.ROOT) + "_" + portNumber);
         wantConnected = true;
         resumeToken = null;
         reconnectAttempt = 0;
@@ -415,7 +386,7 @@ public final class ChatViewModel {
             }
         } else if (command instanceof Command.Msg msg) {
             if (requireConnection()) {
-                privateConversation(msg.nick(), true);
+                chats.privateConversation(msg.nick(), true);
                 String ref = newRef("m");
                 connection.send(new ClientEvent.Whisper(msg.nick(), msg.text(), ref));
                 unconfirmedDrafts.put(ref, text);
@@ -450,7 +421,7 @@ public final class ChatViewModel {
     }
 
     private void sendText(String text) {
-        ConversationViewModel conversation = open.get();
+        ConversationViewModel conversation = chats.openProperty().get();
         if (!requireConnection()) {
             return;
         }
@@ -513,7 +484,7 @@ public final class ChatViewModel {
 
     /** Leaves the room that is open. */
     public void leaveCurrentRoom() {
-        ConversationViewModel conversation = open.get();
+        ConversationViewModel conversation = chats.openProperty().get();
         if (conversation != null && conversation.isRoom()) {
             leave(conversation.name());
         }
@@ -527,7 +498,7 @@ public final class ChatViewModel {
 
     /** Leaves the open room, or closes the open private conversation until the next whisper (Ctrl+W). */
     public void closeOrLeaveOpen() {
-        ConversationViewModel conversation = open.get();
+        ConversationViewModel conversation = chats.openProperty().get();
         if (conversation == null) {
             return;
         }
@@ -535,9 +506,7 @@ public final class ChatViewModel {
             leave(conversation.name());
             return;
         }
-        int index = conversations.indexOf(conversation);
-        conversations.remove(conversation);
-        open.set(conversations.isEmpty() ? null : conversations.get(Math.max(0, Math.min(index, conversations.size()) - 1)));
+        chats.hide(conversation);
     }
 
     /** Opens (and shows in the sidebar) the private conversation with this person. */
@@ -545,26 +514,17 @@ public final class ChatViewModel {
         if (nick == null || nick.isBlank() || nick.equals(myNick.get())) {
             return;
         }
-        open.set(privateConversation(nick.strip(), true));
+        chats.openProperty().set(chats.privateConversation(nick.strip(), true));
     }
 
     /** Opens the conversation before or after the open one in the sidebar (Ctrl+PgUp, Ctrl+PgDn). */
     public void openNeighbour(int step) {
-        if (conversations.isEmpty()) {
-            return;
-        }
-        int index = conversations.indexOf(open.get());
-        int next = Math.floorMod((index < 0 ? 0 : index + step), conversations.size());
-        open.set(conversations.get(next));
+        chats.openNeighbour(step);
     }
 
     /** Empties the open conversation's window; the log on disk keeps everything. */
     public void clearOpen() {
-        if (open.get() != null) {
-            open.get().clear();
-        } else {
-            serverLog.clear();
-        }
+        chats.clearOpen();
     }
 
     /** Asks the server for its room list; it arrives in {@link #serverRooms()}. */
@@ -576,7 +536,7 @@ public final class ChatViewModel {
 
     /** Completes the word before the caret (Tab); null when nothing matches. */
     public TabCompleter.Result complete(String text, int caret) {
-        ConversationViewModel conversation = open.get();
+        ConversationViewModel conversation = chats.openProperty().get();
         List<String> nicks = new ArrayList<>(conversation == null ? List.of() : conversation.nicksForCompletion());
         nicks.remove(myNick.get());
         List<String> roomNames = new ArrayList<>();
@@ -701,7 +661,7 @@ public final class ChatViewModel {
         } else if (event instanceof ServerEvent.WhisperMessage whisper) {
             onWhisper(whisper);
         } else if (event instanceof ServerEvent.Missed missed) {
-            ConversationViewModel room = rooms.get(missed.room());
+            ConversationViewModel room = chats.room(missed.room());
             if (room != null) {
                 noteMissed(room, missed.count());
             }
@@ -735,7 +695,7 @@ public final class ChatViewModel {
             note("Reconnected: your session resumed");
             List<String> resumedRooms = welcome.rooms() == null ? List.of() : welcome.rooms();
             for (String room : resumedRooms) {
-                ConversationViewModel conversation = rooms.get(room);
+                ConversationViewModel conversation = chats.room(room);
                 long last = conversation == null ? -1 : conversation.lastMessageId;
                 connection.send(new ClientEvent.Join(room, last < 0 ? null : String.valueOf(last), newRef("j")));
             }
@@ -750,7 +710,7 @@ public final class ChatViewModel {
             note("Reconnected as a new session: the server restarted or forgot this one; rejoining your rooms");
             List<String> toRejoin = List.copyOf(joinedRooms);
             // Ids of a new session are not comparable with those seen before.
-            rooms.values().forEach(room -> room.lastMessageId = -1);
+            chats.rooms().forEach(room -> room.lastMessageId = -1);
             seenWhisperIds.clear();
             for (String room : toRejoin) {
                 connection.send(new ClientEvent.Join(room, newRef("j")));
@@ -773,21 +733,19 @@ public final class ChatViewModel {
             nickError.set("");
             note("You are now " + change.newNick());
         }
-        for (ConversationViewModel room : rooms.values()) {
+        for (ConversationViewModel room : chats.rooms()) {
             int index = room.members().indexOf(change.old());
             if (index >= 0) {
                 room.members().set(index, change.newNick());
                 if (!change.newNick().equals(myNick.get())) {
-                    add(room, LogLine.presence(clock.millis(), change.newNick(), change.old() + " is now " + change.newNick(),
+                    chats.add(room, LogLine.presence(clock.millis(), change.newNick(), change.old() + " is now " + change.newNick(),
                             room.spokeRecently(change.old(), clock.millis())));
                 }
             }
         }
-        ConversationViewModel conversation = privates.remove(change.old().toLowerCase(Locale.ROOT));
+        ConversationViewModel conversation = chats.renamePrivate(change.old(), change.newNick());
         if (conversation != null) {
-            conversation.rename(change.newNick());
-            privates.put(change.newNick().toLowerCase(Locale.ROOT), conversation);
-            add(conversation, LogLine.system(clock.millis(), change.old() + " is now " + change.newNick()));
+            chats.add(conversation, LogLine.system(clock.millis(), change.old() + " is now " + change.newNick()));
         }
         if (change.old().equals(recipient.get().nick())) {
             recipient.set(Recipient.person(change.newNick()));
@@ -797,8 +755,8 @@ public final class ChatViewModel {
 
     private void onJoined(ServerEvent.Joined joined) {
         String name = joined.room();
-        boolean isNew = !rooms.containsKey(name);
-        ConversationViewModel room = rooms.computeIfAbsent(name, n -> newConversation(ConversationViewModel.Kind.ROOM, n));
+        boolean isNew = chats.room(name) == null;
+        ConversationViewModel room = chats.joinRoom(name);
         room.members().setAll(joined.members());
         noteMissed(room, joined.missed());
         // A first join's history is what was said before you came: nothing of it is unread. A rejoin's (after a
@@ -813,41 +771,29 @@ public final class ChatViewModel {
         }
         if (!joinedRooms.contains(name)) {
             joinedRooms.add(name);
-            add(room, LogLine.system(clock.millis(), "You joined " + name));
+            chats.add(room, LogLine.system(clock.millis(), "You joined " + name));
         }
-        if (isNew) {
-            // Rooms first, in the order they were joined; private conversations after them.
-            int roomsShown = (int) conversations.stream().filter(ConversationViewModel::isRoom).count();
-            conversations.add(roomsShown, room);
-        }
-        open.set(room);
+        chats.openProperty().set(room);
         refreshRecipients();
         refreshServerRooms();
     }
 
     private void onLeft(ServerEvent.Left left) {
         String name = left.room();
-        ConversationViewModel room = rooms.remove(name);
         joinedRooms.remove(name);
-        if (room != null) {
-            int index = conversations.indexOf(room);
-            conversations.remove(room);
-            if (open.get() == room) {
-                open.set(conversations.isEmpty() ? null : conversations.get(Math.max(0, Math.min(index, conversations.size()) - 1)));
-            }
-        }
+        chats.leaveRoom(name);
         note("You left " + name);
         refreshServerRooms();
     }
 
     private void noteMissed(ConversationViewModel room, int count) {
         if (count > 0) {
-            add(room, LogLine.system(clock.millis(), count == 1 ? "1 message missed" : count + " messages missed"));
+            chats.add(room, LogLine.system(clock.millis(), count == 1 ? "1 message missed" : count + " messages missed"));
         }
     }
 
     private void onPresence(ServerEvent.Presence presence) {
-        ConversationViewModel room = rooms.get(presence.room());
+        ConversationViewModel room = chats.room(presence.room());
         if (room == null) {
             return;
         }
@@ -857,13 +803,13 @@ public final class ChatViewModel {
             if (!room.members().contains(presence.nick())) {
                 room.members().add(presence.nick());
             }
-            add(room, LogLine.presence(now, presence.nick(), presence.nick() + " joined", spoke));
+            chats.add(room, LogLine.presence(now, presence.nick(), presence.nick() + " joined", spoke));
         } else {
             room.members().remove(presence.nick());
-            add(room, LogLine.presence(now, presence.nick(), presence.nick() + " left", spoke));
-            if (presence.nick().equals(recipient.get().nick()) && room == open.get()) {
+            chats.add(room, LogLine.presence(now, presence.nick(), presence.nick() + " left", spoke));
+            if (presence.nick().equals(recipient.get().nick()) && room == chats.openProperty().get()) {
                 recipient.set(Recipient.EVERYONE);
-                add(room, LogLine.system(now,
+                chats.add(room, LogLine.system(now,
                         presence.nick() + " left: messages go to everyone in " + presence.room() + " again"));
             }
         }
@@ -891,7 +837,7 @@ public final class ChatViewModel {
     }
 
     private void onMessage(ServerEvent.Message message) {
-        ConversationViewModel room = rooms.get(message.room());
+        ConversationViewModel room = chats.room(message.room());
         if (room == null) {
             return;
         }
@@ -906,7 +852,7 @@ public final class ChatViewModel {
         if (!mine && Mentions.mentions(message.text(), myNick.get(), highlightWords)) {
             line = line.asMention();
         }
-        add(room, line, mine || replayingHistory);
+        chats.add(room, line, mine || replayingHistory);
     }
 
     private void onWhisper(ServerEvent.WhisperMessage whisper) {
@@ -918,16 +864,16 @@ public final class ChatViewModel {
             seenWhisperIds.remove(seenWhisperIds.iterator().next());
         }
         boolean outgoing = whisper.from().equals(myNick.get());
-        ConversationViewModel conversation = privateConversation(outgoing ? whisper.to() : whisper.from(), true);
+        ConversationViewModel conversation = chats.privateConversation(outgoing ? whisper.to() : whisper.from(), true);
         LogLine line = LogLine.of(LogLine.Kind.WHISPER, whisper.ts(), whisper.from(), whisper.text());
-        add(conversation, outgoing ? line : line.asMention(), outgoing);
+        chats.add(conversation, outgoing ? line : line.asMention(), outgoing);
     }
 
     private void onOk(ServerEvent.Ok ok) {
         unconfirmedDrafts.remove(ok.ref());
         String[] note = whisperNotes.remove(ok.ref());
-        if (note != null && rooms.containsKey(note[0])) {
-            add(rooms.get(note[0]), LogLine.of(LogLine.Kind.WHISPER_NOTE, clock.millis(), note[1], note[2]), true);
+        if (note != null && chats.room(note[0]) != null) {
+            chats.add(chats.room(note[0]), LogLine.of(LogLine.Kind.WHISPER_NOTE, clock.millis(), note[1], note[2]), true);
         }
     }
 
@@ -946,105 +892,15 @@ public final class ChatViewModel {
         noteError(error.message());
     }
 
-    // --- conversations
-
-    /** The private conversation with this person; created (and shown in the sidebar) when asked to. */
-    private ConversationViewModel privateConversation(String nick, boolean show) {
-        String key = nick.toLowerCase(Locale.ROOT);
-        ConversationViewModel conversation = privates.get(key);
-        if (conversation == null) {
-            conversation = newConversation(ConversationViewModel.Kind.PRIVATE, nick);
-            privates.put(key, conversation);
-        }
-        if (show && !conversations.contains(conversation)) {
-            conversations.add(conversation);
-        }
-        return conversation;
-    }
-
-    private ConversationViewModel newConversation(ConversationViewModel.Kind kind, String name) {
-        ConversationViewModel conversation = new ConversationViewModel(kind, name, zone);
-        conversation.unreadProperty().addListener((observable, old, count) -> recountUnread());
-        LogStore store = logStore;
-        if (store != null && store.isEnabled()) {
-            String server = serverKey;
-            boolean room = kind == ConversationViewModel.Kind.ROOM;
-            logReader.execute(() -> {
-                List<LogLine> earlier = store.lastLines(server, name, room, EARLIER_LINES);
-                fxThread.execute(() -> conversation.prependEarlier(earlier));
-            });
-        }
-        return conversation;
-    }
-
-    private void recountUnread() {
-        int total = 0;
-        for (ConversationViewModel conversation : conversations) {
-            total += conversation.unreadProperty().get();
-        }
-        totalUnread.set(total);
-    }
-
-    /** Whether the user sees this conversation now: it is open and the window has the focus. */
-    private boolean isOnScreen(ConversationViewModel conversation) {
-        return conversation == open.get() && windowFocused.get();
-    }
-
-    private void add(ConversationViewModel conversation, LogLine line) {
-        add(conversation, line, false);
-    }
-
-    /** Adds a line to a conversation, keeps it on disk, and notifies when it asks for it; {@code own} lines never do. */
-    private void add(ConversationViewModel conversation, LogLine line, boolean own) {
-        boolean onScreen = isOnScreen(conversation);
-        conversation.add(line, onScreen || own);
-        if (logStore != null) {
-            logStore.append(serverKey, conversation.name(), conversation.isRoom(), line);
-        }
-        if (own || !line.isChat()) {
-            return;
-        }
-        var incoming = new NotificationPolicy.Line(conversation.name(), !conversation.isRoom(), line.from(),
-                line.text(), line.mention());
-        if (NotificationPolicy.wants(incoming, conversation.notificationsProperty().get(), onScreen)) {
-            notificationPolicy.offer(incoming);
-            flushNotifications();
-        }
-    }
-
-    private void flushNotifications() {
-        NotificationPolicy.Notification due = notificationPolicy.poll(clock.millis());
-        if (due != null) {
-            notifier.show(due.summary(), due.body());
-        }
-        if (notificationPolicy.hasPending() && cancelNotificationFlush == null) {
-            long wait = Math.max(1, notificationPolicy.nextPollAt() - clock.millis());
-            cancelNotificationFlush = scheduler.schedule(Duration.ofMillis(wait), () -> {
-                cancelNotificationFlush = null;
-                flushNotifications();
-            });
-        }
-    }
+    // --- lines of the client's own
 
     /** A line from the client itself, in the open conversation (or the server log when none is open). */
     private void note(String text) {
-        addToOpen(LogLine.system(clock.millis(), text));
+        chats.addToOpen(LogLine.system(clock.millis(), text));
     }
 
     private void noteError(String text) {
-        addToOpen(LogLine.of(LogLine.Kind.ERROR, clock.millis(), null, text));
-    }
-
-    private void addToOpen(LogLine line) {
-        ConversationViewModel conversation = open.get();
-        if (conversation != null) {
-            add(conversation, line, true);
-        } else {
-            serverLog.add(line);
-            if (serverLog.size() > MAX_LOG_LINES) {
-                serverLog.remove(0, serverLog.size() - MAX_LOG_LINES);
-            }
-        }
+        chats.addToOpen(LogLine.of(LogLine.Kind.ERROR, clock.millis(), null, text));
     }
 
     // --- helpers
@@ -1058,21 +914,13 @@ public final class ChatViewModel {
         serverRooms.clear();
         unconfirmedDrafts.clear();
         whisperNotes.clear();
-        // The open conversation's lines stay in sight, with the reason, until the next connection.
-        ConversationViewModel last = open.get();
-        serverLog.setAll(last == null ? List.copyOf(serverLog) : List.copyOf(last.lines()));
-        rooms.clear();
-        privates.clear();
-        conversations.clear();
-        open.set(null);
-        serverLog.add(LogLine.system(clock.millis(), line));
+        chats.forget(line);
         recipient.set(Recipient.EVERYONE);
-        recountUnread();
     }
 
     private void refreshRecipients() {
         List<Recipient> choices = new ArrayList<>();
-        ConversationViewModel conversation = open.get();
+        ConversationViewModel conversation = chats.openProperty().get();
         if (conversation != null && !conversation.isRoom()) {
             choices.add(Recipient.person(conversation.name()));
         } else {
@@ -1169,12 +1017,12 @@ public final class ChatViewModel {
 
     /** The conversation on screen, or null. */
     public ObjectProperty<ConversationViewModel> openConversationProperty() {
-        return open;
+        return chats.openProperty();
     }
 
     /** Whether the window has the focus: lines in the open conversation are unread while it has not. */
     public BooleanProperty windowFocusedProperty() {
-        return windowFocused;
+        return chats.windowFocusedProperty();
     }
 
     public ObjectProperty<JoinsAndLeaves> joinsAndLeavesProperty() {
@@ -1219,7 +1067,7 @@ public final class ChatViewModel {
 
     /** Unread lines in all conversations, for the window title. */
     public ReadOnlyIntegerProperty totalUnreadProperty() {
-        return totalUnread.getReadOnlyProperty();
+        return chats.totalUnreadProperty();
     }
 
     /** True while the connection is lost and the model is waiting to try again. */
@@ -1234,7 +1082,7 @@ public final class ChatViewModel {
 
     /** The sidebar: rooms in the order they were joined, then private conversations. */
     public ObservableList<ConversationViewModel> conversations() {
-        return conversationsView;
+        return chats.list();
     }
 
     /** In a room: "Everyone", then the other members, sorted. In a private conversation: that person. */
@@ -1249,7 +1097,7 @@ public final class ChatViewModel {
 
     /** The log of the open conversation. */
     public ReadOnlyObjectProperty<ObservableList<LogLine>> logProperty() {
-        return log.getReadOnlyProperty();
+        return chats.logProperty();
     }
 
     public BooleanBinding canConnectProperty() {

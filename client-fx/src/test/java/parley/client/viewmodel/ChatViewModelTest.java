@@ -353,15 +353,21 @@ class ChatViewModelTest {
     }
 
     @Test
-    void theLogKeepsAtMostItsLimitDroppingTheOldest() {
+    void theLogKeepsItsLimitDroppingTheOldestAThousandAtATime() {
         connectAndWelcome("ann");
         join("lobby", "ann");
+        int limit = ChatViewModel.MAX_LOG_LINES;
+        int batch = ConversationViewModel.TRIM_BATCH;
 
-        IntStream.rangeClosed(1, ChatViewModel.MAX_LOG_LINES + 5).forEach(
+        // "You joined lobby" and the messages fill the log to its limit and the slack above it.
+        IntStream.rangeClosed(1, limit + batch - 1).forEach(
                 i -> connection.serverSends(new Message(String.valueOf(i), "lobby", "bob", "m" + i, NOW)));
+        assertThat(lines()).hasSize(limit + batch);
+        connection.serverSends(new Message(String.valueOf(limit + batch), "lobby", "bob", "one more", NOW));
 
-        assertThat(lines()).hasSize(ChatViewModel.MAX_LOG_LINES);
-        assertThat(lines().get(lines().size() - 1).text()).isEqualTo("m" + (ChatViewModel.MAX_LOG_LINES + 5));
+        assertThat(lines()).hasSize(limit);
+        assertThat(lines().get(0).text()).isEqualTo("m" + (batch + 1));
+        assertThat(lines().get(lines().size() - 1).text()).isEqualTo("one more");
     }
 
     // --- reconnecting
