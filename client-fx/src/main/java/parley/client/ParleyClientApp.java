@@ -81,6 +81,8 @@ public final class ParleyClientApp extends Application {
         logStore.setEnabled(viewOptions.keepLogsProperty().get());
         viewOptions.keepLogsProperty().addListener((observable, old, keep) -> logStore.setEnabled(keep));
         model.setLogStore(logStore, TIMER);
+        model.setBackground(TIMER);
+        model.setSavedServerStore(settings);
         model.setOnQuit(stage::hide);
 
         var scene = new Scene(view.root(), 1180, 740);
@@ -99,6 +101,10 @@ public final class ParleyClientApp extends Application {
         // SIGTERM runs shutdown hooks, not stop(): say goodbye to the server there too.
         Runtime.getRuntime().addShutdownHook(new Thread(this::closeConnection, "parley-client-shutdown"));
         if (options.connectAtOnce()) {
+            model.connect();
+        } else if (model.serverForStart() != null) {
+            // The command line wins over the saved servers: only without --host, --port or --nick.
+            model.useServer(model.serverForStart());
             model.connect();
         }
     }

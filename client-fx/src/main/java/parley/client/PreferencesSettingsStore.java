@@ -7,6 +7,7 @@ import parley.client.view.Theme;
 import parley.client.view.ViewOptions;
 import parley.client.viewmodel.ChatViewModel;
 import parley.client.viewmodel.JoinsAndLeaves;
+import parley.client.viewmodel.SavedServer;
 import parley.client.viewmodel.Settings;
 
 import java.util.ArrayList;
@@ -23,11 +24,12 @@ import java.util.prefs.Preferences;
  * thread of its own, never on the FX thread. A value that cannot be read falls back to its default, with one
  * warning for all of them.
  */
-final class PreferencesSettingsStore implements Settings.Store, ServerTrust.Pins {
+final class PreferencesSettingsStore implements Settings.Store, ServerTrust.Pins, SavedServer.Store {
     private static final Logger log = LoggerFactory.getLogger(PreferencesSettingsStore.class);
     private final Preferences preferences = Preferences.userRoot().node("parley/client");
     private final Preferences pins = preferences.node("trusted-certificates");
     private final Preferences look = preferences.node("look");
+    private final Preferences servers = preferences.node("servers");
     private final Executor flusher = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "parley-preferences");
         thread.setDaemon(true);
@@ -62,6 +64,65 @@ final class PreferencesSettingsStore implements Settings.Store, ServerTrust.Pins
         model.joinsAndLeavesProperty().addListener((o, old, value) -> put("joinsAndLeaves", value.name()));
         model.highlightWords().addListener((javafx.collections.ListChangeListener<String>) change ->
                 put("highlightWords", String.join("\n", model.highlightWords())));
+    }
+
+    @Override
+    public List<SavedServer> loadServers() {
+        List<SavedServer> loaded = new ArrayList<>();
+        try {
+            String[] names = servers.childrenNames();
+            Arrays.sort(names, java.util.Comparator.comparingInt(PreferencesSettingsStore::number));
+            for (String child : names) {
+                Preferences node = servers.node(child);
+                int port = node.getInt("port", -1);
+                String host = node.get("host", "");
+                if (host.isBlank() || port < 1 || port > 65_535) {
+                    log.warn("A saved server could not be read and is left out: {}", child);
+                    continue;
+                }
+                String rooms = node.get("rooms", "");
+                loaded.add(new SavedServer(node.get("name", host + ":" + port), host, port,
+                        node.getBoolean("secure", false), node.get("nick", ""),
+                        rooms.isEmpty() ? List.of() : Arrays.asList(rooms.split("\n")),
+                        node.get("clientCertificate", ""), node.getBoolean("connectAtStart", false)));
+            }
+        } catch (BackingStoreException | IllegalStateException e) {
+            log.warn("The saved servers could not be read: {}", e.getMessage());
+        }
+        return loaded;
+    }
+
+    @Override
+    public void saveServers(List<SavedServer> list) {
+        try {
+            for (String child : servers.childrenNames()) {
+                servers.node(child).removeNode();
+            }
+            for (int i = 0; i < list.size(); i++) {
+                SavedServer server = list.get(i);
+                Preferences node = servers.node(String.valueOf(i));
+                node.put("name", server.name());
+                node.put("host", server.host());
+                node.putInt("port", server.port());
+                node.putBoolean("secure", server.secure());
+                node.put("nick", server.nick());
+                node.put("rooms", String.join("\n", server.rooms()));
+                node.put("clientCertificate", server.clientCertificate());
+                node.putBoolean("connectAtStart", server.connectAtStart());
+            }
+        } catch (BackingStoreException e) {
+            log.warn("Could not remember the servers: {}", e.getMessage());
+            return;
+        }
+        flusher.execute(() -> flush(servers, "the saved servers"));
+    }
+
+    private static int number(String name) {
+        try {
+            return Integer.parseInt(name);
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     private <T> T read(List<String> unreadable, String key, T fallback, java.util.function.Function<String, T> parse) {

@@ -190,8 +190,7 @@ public final class ChatView {
     }
 
     private MenuBar menuBar() {
-        var connect = item("Connect", "Shortcut+Shift+C", model::connect);
-        connect.disableProperty().bind(model.canConnectProperty().not());
+        var connect = item("Connect…", "Shortcut+Shift+C", () -> new ConnectDialog(model, root).show());
         var disconnect = item("Disconnect", null, model::disconnect);
         disconnect.disableProperty().bind(model.stateProperty().isEqualTo(ConnectionState.DISCONNECTED)
                 .and(model.reconnectingProperty().not()));

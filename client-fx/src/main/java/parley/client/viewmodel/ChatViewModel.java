@@ -115,7 +115,11 @@ public final class ChatViewModel {
     /** The password given for this server in this session, sent again when reconnecting; empty when none. */
     private String givenPassword = "";
     private final Clock clock;
-    private final String initialRoom;
+    /** Rooms a fresh session joins: --room, or a saved server's rooms. */
+    private final ObservableList<String> roomsOnConnect = FXCollections.observableArrayList();
+    private final ObservableList<SavedServer> savedServers = FXCollections.observableArrayList();
+    private SavedServer.Store savedServerStore;
+    private Executor background = Runnable::run;
     private final Scheduler scheduler;
     private final Backoff backoff;
     private final ConversationsViewModel chats;
@@ -147,7 +151,9 @@ public final class ChatViewModel {
         this.settingsStore = settingsStore;
         this.trust = trust;
         this.clock = clock;
-        this.initialRoom = initialRoom;
+        if (initialRoom != null && !initialRoom.isBlank()) {
+            roomsOnConnect.add(initialRoom.strip());
+        }
         this.scheduler = scheduler;
         this.backoff = backoff;
         this.chats = new ConversationsViewModel(fxThread, clock, scheduler);
@@ -241,6 +247,56 @@ public final class ChatViewModel {
         noteError(text);
     }
 
+    /** Keeps the Connect dialog's servers in this store. */
+    public void setSavedServerStore(SavedServer.Store store) {
+        this.savedServerStore = store;
+        savedServers.setAll(store.loadServers());
+    }
+
+    /** Adds the server to the list, replacing one of the same name; at most one connects at start. */
+    public void saveServer(SavedServer server) {
+        List<SavedServer> updated = new ArrayList<>();
+        boolean replaced = false;
+        for (SavedServer kept : savedServers) {
+            if (kept.name().equals(server.name())) {
+                updated.add(server);
+                replaced = true;
+            } else {
+                updated.add(server.connectAtStart() && kept.connectAtStart()
+                        ? new SavedServer(kept.name(), kept.host(), kept.port(), kept.secure(), kept.nick(), kept.rooms(),
+                        kept.clientCertificate(), false) : kept);
+            }
+        }
+        if (!replaced) {
+            updated.add(server);
+        }
+        savedServers.setAll(updated);
+        if (savedServerStore != null) {
+            savedServerStore.saveServers(List.copyOf(savedServers));
+        }
+    }
+
+    public void forgetServer(SavedServer server) {
+        savedServers.remove(server);
+        if (savedServerStore != null) {
+            savedServerStore.saveServers(List.copyOf(savedServers));
+        }
+    }
+
+    /** Fills host, port, TLS, nickname and the rooms to join from a saved server (it does not connect). */
+    public void useServer(SavedServer server) {
+        host.set(server.host());
+        port.set(String.valueOf(server.port()));
+        secure.set(server.secure());
+        nickname.set(server.nick());
+        roomsOnConnect.setAll(server.rooms());
+    }
+
+    /** The saved server marked to connect when the window opens, or null. */
+    public SavedServer serverForStart() {
+        return savedServers.stream().filter(SavedServer::connectAtStart).findFirst().orElse(null);
+    }
+
     /** What {@code /quit} does after disconnecting (the app closes its window). */
     public void setOnQuit(Runnable onQuit) {
         this.onQuit = onQuit;
@@ -318,17 +374,27 @@ public final class ChatViewModel {
 
     /** Presents this PKCS#12 client certificate from the next connection on; says in the log whether it worked. */
     public void useClientCertificate(Path pkcs12, char[] password) {
-        try {
-            String subject = trust.useClientCertificate(pkcs12, password);
-            clientCertificate.set(subject);
-            note("Client certificate " + subject + " ("
-                    + pkcs12.getFileName() + ") is used from the next connection on");
-        } catch (IOException | GeneralSecurityException e) {
-            noteError("Cannot use " + pkcs12.getFileName()
-                    + " as a client certificate (wrong password, or not a PKCS#12 file): " + e.getMessage());
-        } finally {
-            java.util.Arrays.fill(password, '\0');
-        }
+        // Reading and decrypting the file takes a while: not on the FX thread.
+        background.execute(() -> {
+            try {
+                String subject = trust.useClientCertificate(pkcs12, password);
+                fxThread.execute(() -> {
+                    clientCertificate.set(subject);
+                    note("Client certificate " + subject + " (" + pkcs12.getFileName()
+                            + ") is used from the next connection on");
+                });
+            } catch (IOException | GeneralSecurityException e) {
+                fxThread.execute(() -> noteError("Cannot use " + pkcs12.getFileName()
+                        + " as a client certificate (wrong password, or not a PKCS#12 file): " + e.getMessage()));
+            } finally {
+                java.util.Arrays.fill(password, '\0');
+            }
+        });
+    }
+
+    /** Where slow work (reading files, decrypting keys) runs; the caller's thread until set. */
+    public void setBackground(Executor background) {
+        this.background = background;
     }
 
     /** Gives the server the password it asked for. */
@@ -719,10 +785,11 @@ public final class ChatViewModel {
                 return;
             }
         }
-        if (initialRoom != null && !initialRoom.isBlank()) {
-            connection.send(new ClientEvent.Join(initialRoom, newRef("j")));
-        } else {
+        if (roomsOnConnect.isEmpty()) {
             refreshServerRooms();
+        }
+        for (String room : roomsOnConnect) {
+            connection.send(new ClientEvent.Join(room, newRef("j")));
         }
     }
 
@@ -1053,6 +1120,16 @@ public final class ChatViewModel {
     /** "lag 4 ms": the round trip of the last ping, or empty when not connected. */
     public ReadOnlyStringProperty latencyProperty() {
         return latency.getReadOnlyProperty();
+    }
+
+    /** The Connect dialog's servers. */
+    public ObservableList<SavedServer> savedServers() {
+        return savedServers;
+    }
+
+    /** Rooms a fresh session joins. */
+    public ObservableList<String> roomsOnConnect() {
+        return roomsOnConnect;
     }
 
     /** Whether the live connection is encrypted (TLS). */

@@ -257,6 +257,44 @@ class ConversationRulesTest {
         assertThat(lines.get(lines.size() - 2).kind()).isEqualTo(LogLine.Kind.DAY);
     }
 
+    @Test
+    void aSavedServerFillsTheConnectionAndItsRoomsAreJoined() {
+        var kept = new ArrayList<List<SavedServer>>();
+        model.setSavedServerStore(new SavedServer.Store() {
+            @Override
+            public List<SavedServer> loadServers() {
+                return List.of();
+            }
+
+            @Override
+            public void saveServers(List<SavedServer> servers) {
+                kept.add(servers);
+            }
+        });
+        var work = new SavedServer("work", "chat.example", 9000, true, "ann", List.of("dev", "ops"), "", true);
+        var home = new SavedServer("home", "home.example", 8025, false, "annie", List.of(), "", true);
+
+        model.saveServer(work);
+        model.saveServer(home);
+        model.saveServer(new SavedServer("home", "home.example", 8026, false, "annie", List.of(), "", true));
+
+        assertThat(model.savedServers()).extracting(SavedServer::name).containsExactly("work", "home");
+        assertThat(model.serverForStart().port()).isEqualTo(8026);
+        assertThat(model.savedServers().get(0).connectAtStart()).isFalse();
+        assertThat(kept).last().isEqualTo(List.copyOf(model.savedServers()));
+
+        model.disconnect();
+        model.useServer(work);
+        assertThat(model.hostProperty().get()).isEqualTo("chat.example");
+        assertThat(model.secureProperty().get()).isTrue();
+        model.connect();
+        connection.open();
+        connection.clear();
+        connection.serverSends(ServerEvent.Welcome.fresh("ann", "token-2"));
+        assertThat(connection.sent()).filteredOn(ClientEvent.Join.class::isInstance)
+                .extracting(event -> ((ClientEvent.Join) event).room()).containsExactly("dev", "ops");
+    }
+
     private void say(String room, String from, String text) {
         connection.serverSends(new Message(String.valueOf(nextId++), room, from, text, clock.millis()));
     }
