@@ -7,7 +7,7 @@ import javafx.stage.Stage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import parley.client.connection.ServerTrust;
-import parley.client.connection.WebSocketChatConnection;
+import parley.client.connection.TyrusChatConnection;
 import parley.client.logs.LogStore;
 import parley.client.notify.Notifiers;
 import parley.client.viewmodel.Backoff;
@@ -36,7 +36,7 @@ public final class ParleyClientApp extends Application {
         thread.setDaemon(true);
         return thread;
     });
-    private WebSocketChatConnection connection;
+    private TyrusChatConnection connection;
     private LogStore logStore;
 
     @Override
@@ -55,7 +55,7 @@ public final class ParleyClientApp extends Application {
             Platform.exit();
             return;
         }
-        connection = new WebSocketChatConnection(trust);
+        connection = new TyrusChatConnection(trust);
         var model = new ChatViewModel(connection, Platform::runLater, settings, trust,
                 Clock.systemDefaultZone(), options.room, ParleyClientApp::later,
                 new Backoff(ThreadLocalRandom.current()::nextDouble));

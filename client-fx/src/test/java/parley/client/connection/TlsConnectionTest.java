@@ -37,7 +37,7 @@ class TlsConnectionTest {
     Path folder;
     private final MemoryPins pins = new MemoryPins();
     private WebSocketServer server;
-    private WebSocketChatConnection connection;
+    private TyrusChatConnection connection;
     private final List<ConnectionState> states = new CopyOnWriteArrayList<>();
     private final List<String> details = new CopyOnWriteArrayList<>();
     private final List<CertificateProblem> problems = new CopyOnWriteArrayList<>();
@@ -72,7 +72,7 @@ class TlsConnectionTest {
     private void connect(ServerTrust trust, boolean secure) {
         states.clear();
         problems.clear();
-        connection = new WebSocketChatConnection(trust);
+        connection = new TyrusChatConnection(trust);
         connection.setListener(new ChatConnection.Listener() {
             @Override
             public void onEvent(ServerEvent event) {

@@ -10,7 +10,7 @@ import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import parley.client.connection.MemoryPins;
 import parley.client.connection.ServerTrust;
-import parley.client.connection.WebSocketChatConnection;
+import parley.client.connection.TyrusChatConnection;
 import parley.client.logs.LogStore;
 import parley.client.viewmodel.Backoff;
 import parley.client.viewmodel.ChatViewModel;
@@ -31,14 +31,14 @@ import java.util.concurrent.Executor;
 final class ClientWindow {
     private final Stage stage;
     private final ChatViewModel model;
-    private final WebSocketChatConnection connection;
+    private final TyrusChatConnection connection;
     private final PausableExecutor events;
     private final ViewOptions options;
     private final LogStore logStore;
     /** Notifications the window asked for, as "summary | body". */
     private final List<String> notifications = new CopyOnWriteArrayList<>();
 
-    private ClientWindow(Stage stage, ChatViewModel model, WebSocketChatConnection connection, PausableExecutor events,
+    private ClientWindow(Stage stage, ChatViewModel model, TyrusChatConnection connection, PausableExecutor events,
                          ViewOptions options, LogStore logStore) {
         this.stage = stage;
         this.model = model;
@@ -68,7 +68,7 @@ final class ClientWindow {
     static ClientWindow open(int port, int index, boolean secure, ServerTrust trust, Path logs) throws Exception {
         var holder = new ClientWindow[1];
         FxToolkit.setupFixture(() -> {
-            var connection = new WebSocketChatConnection(trust);
+            var connection = new TyrusChatConnection(trust);
             var events = new PausableExecutor();
             var model = new ChatViewModel(connection, events, new FixedSettings(new Settings("localhost", port, "", secure)),
                     trust, Clock.systemDefaultZone(), "lobby", ClientWindow::later, new Backoff(() -> 1.0));

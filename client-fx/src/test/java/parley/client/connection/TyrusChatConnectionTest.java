@@ -26,13 +26,13 @@ import static org.awaitility.Awaitility.await;
 
 /** The connection against servers that misbehave at the socket level. */
 @Timeout(30)
-class WebSocketChatConnectionTest {
+class TyrusChatConnectionTest {
 
     @Test
     void aServerThatStopsAnsweringIsNoticedWithinIntervalPlusTimeout() throws Exception {
         try (var server = new ServerSocket(0)) {
             CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> acceptAndGoSilent(server));
-            var connection = new WebSocketChatConnection(new ServerTrust(new MemoryPins(), List.of(), null),
+            var connection = new TyrusChatConnection(new ServerTrust(new MemoryPins(), List.of(), null),
                     Duration.ofMillis(300), Duration.ofMillis(300));
             List<String> states = new CopyOnWriteArrayList<>();
             connection.setListener(new ChatConnection.Listener() {
@@ -64,7 +64,7 @@ class WebSocketChatConnectionTest {
                 TransportLimits.defaults().withConnections(1, 0));
         try (Socket holder = new Socket("127.0.0.1", server.port())) {
             Thread.sleep(200);
-            var connection = new WebSocketChatConnection(new ServerTrust(new MemoryPins(), List.of(), null),
+            var connection = new TyrusChatConnection(new ServerTrust(new MemoryPins(), List.of(), null),
                     Duration.ofSeconds(15), Duration.ofSeconds(15));
             List<String> states = new CopyOnWriteArrayList<>();
             connection.setListener(new ChatConnection.Listener() {
@@ -87,13 +87,46 @@ class WebSocketChatConnectionTest {
         }
     }
 
-    /** Completes the WebSocket handshake, then never sends or answers anything. */
+    @Test
+    void theHandshakeCarriesNoOriginHeader() throws Exception {
+        try (var server = new ServerSocket(0)) {
+            List<String> headers = new CopyOnWriteArrayList<>();
+            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> acceptAndGoSilent(server, headers));
+            var connection = new TyrusChatConnection(new ServerTrust(new MemoryPins(), List.of(), null));
+            List<String> states = new CopyOnWriteArrayList<>();
+            connection.setListener(new ChatConnection.Listener() {
+                @Override
+                public void onEvent(ServerEvent event) {
+                }
+
+                @Override
+                public void onStateChanged(ConnectionState state, String detail) {
+                    states.add(state.toString());
+                }
+            });
+
+            connection.connect("127.0.0.1", server.getLocalPort(), null);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> states.contains("CONNECTED"));
+            assertThat(headers).anyMatch(line -> line.toLowerCase().startsWith("upgrade: websocket"));
+            assertThat(headers).noneMatch(line -> line.toLowerCase().startsWith("origin"));
+            connection.close().get();
+            accepted.get().close();
+        }
+    }
+
     private static Socket acceptAndGoSilent(ServerSocket server) {
+        return acceptAndGoSilent(server, new CopyOnWriteArrayList<>());
+    }
+
+    /** Completes the WebSocket handshake, then never sends or answers anything; the request's lines go to {@code headers}. */
+    private static Socket acceptAndGoSilent(ServerSocket server, List<String> headers) {
         try {
             Socket socket = server.accept();
             var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
             String key = null;
             for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                headers.add(line);
                 if (line.toLowerCase().startsWith("sec-websocket-key:")) {
                     key = line.substring(line.indexOf(':') + 1).trim();
                 }
