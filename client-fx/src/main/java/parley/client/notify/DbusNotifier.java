@@ -16,8 +16,8 @@ import java.util.concurrent.Executors;
 
 /**
  * Linux desktop notifications: {@code org.freedesktop.Notifications.Notify} on the session D-Bus, called on a
- * thread of its own. A notification of the same burst replaces the last one rather than piling up. When the bus
- * or the service is not there, this and every later notification goes to the fallback.
+ * thread of its own. When no notification service answers, the fallback shows it too (a service may come later:
+ * every notification is offered to the bus first); when there is no bus at all, everything goes to the fallback.
  */
 final class DbusNotifier implements Notifier {
     private static final Logger log = LoggerFactory.getLogger(DbusNotifier.class);
@@ -31,6 +31,7 @@ final class DbusNotifier implements Notifier {
     private DBusConnection bus;
     private FreedesktopNotifications service;
     private volatile boolean broken;
+    private volatile boolean serviceMissing;
 
     DbusNotifier(Notifier fallback) {
         this.fallback = fallback;
@@ -51,9 +52,16 @@ final class DbusNotifier implements Notifier {
                 }
                 service.Notify("Parley", new UInt32(0), "mail-message-new", summary, body, List.of(),
                         Map.of("category", new Variant<>("im.received")), SHOW_MILLIS);
-            } catch (DBusException | RuntimeException e) {
+            } catch (DBusException e) {
                 broken = true;
-                log.warn("Desktop notifications are not available ({}); they show inside the window instead", e.getMessage());
+                log.warn("No session D-Bus ({}); notifications show inside the window", e.getMessage());
+                fallback.show(summary, body);
+            } catch (RuntimeException e) {
+                if (!serviceMissing) {
+                    serviceMissing = true;
+                    log.warn("No desktop notification service answers ({}); notifications show inside the window too",
+                            e.getMessage());
+                }
                 fallback.show(summary, body);
             }
         });

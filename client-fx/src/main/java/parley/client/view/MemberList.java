@@ -52,11 +52,18 @@ final class MemberList {
     }
 
     private void show(ConversationViewModel conversation) {
-        ObservableList<String> members = conversation == null || !conversation.isRoom()
-                ? FXCollections.observableArrayList() : conversation.members();
+        ObservableList<String> members;
+        if (conversation == null) {
+            members = FXCollections.observableArrayList();
+        } else if (conversation.isRoom()) {
+            members = conversation.members();
+        } else {
+            // A private conversation has two people in it.
+            members = FXCollections.observableArrayList(conversation.name(), model.myNickProperty().get());
+        }
         list.setItems(new SortedList<>(members, String.CASE_INSENSITIVE_ORDER));
         header.textProperty().bind(Bindings.size(members).asString(
-                conversation == null || !conversation.isRoom() ? "Members" : "%d members"));
+                conversation != null && !conversation.isRoom() ? "Private: %d people" : "%d members"));
     }
 
     private final class MemberCell extends ListCell<String> {
