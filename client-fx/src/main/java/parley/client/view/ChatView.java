@@ -320,7 +320,12 @@ public final class ChatView {
         close.setId(FIND_CLOSE);
         close.setTooltip(new javafx.scene.control.Tooltip("Close (Esc)"));
         close.setOnAction(event -> closeFind());
-        var bar = new HBox(6, new Label("Find"), findField, previous, next, count, close);
+        var label = new Label("Find");
+        label.setMinWidth(Region.USE_PREF_SIZE);
+        count.setMinWidth(Region.USE_PREF_SIZE);
+        findField.setMinWidth(80);
+        HBox.setHgrow(findField, Priority.ALWAYS);
+        var bar = new HBox(6, label, findField, previous, next, count, close);
         bar.setId(FIND_BAR);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(6, 8, 6, 8));

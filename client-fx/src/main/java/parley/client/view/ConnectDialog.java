@@ -10,7 +10,6 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
-import javafx.scene.control.PasswordField;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -121,22 +120,9 @@ final class ConnectDialog {
         model.disconnect();
         model.useServer(server);
         if (!server.clientCertificate().isBlank()) {
-            askCertificatePassword(Path.of(server.clientCertificate()));
+            ConnectionBar.useCertificate(model, owner, Path.of(server.clientCertificate()));
         }
         model.connect();
-    }
-
-    private void askCertificatePassword(Path file) {
-        var password = new PasswordField();
-        var dialog = new Dialog<char[]>();
-        dialog.setTitle("Client certificate");
-        dialog.setHeaderText("Password of " + file.getFileName());
-        dialog.getDialogPane().setContent(password);
-        dialog.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
-        dialog.setResultConverter(button -> button == ButtonType.OK ? password.getText().toCharArray() : null);
-        dialog.initOwner(owner.getScene().getWindow());
-        Platform.runLater(password::requestFocus);
-        dialog.showAndWait().ifPresent(secret -> model.useClientCertificate(file, secret));
     }
 
     private void fill(SavedServer server) {

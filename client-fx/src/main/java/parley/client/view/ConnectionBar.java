@@ -121,16 +121,24 @@ final class ConnectionBar {
         if (file == null) {
             return;
         }
+        useCertificate(model, owner, file.toPath());
+    }
+
+    /** Asks for the password of a PKCS#12 file and hands both to the view model (which reads it off the FX thread). */
+    static void useCertificate(ChatViewModel model, Node owner, java.nio.file.Path file) {
         var password = new PasswordField();
-        password.setPromptText("password of " + file.getName());
+        password.setPromptText("password of " + file.getFileName());
         var dialog = new Dialog<char[]>();
         dialog.setTitle("Client certificate");
-        dialog.setHeaderText("Password of " + file.getName());
+        dialog.setHeaderText("Password of " + file.getFileName());
         dialog.getDialogPane().setContent(password);
         dialog.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
         dialog.setResultConverter(button -> button == ButtonType.OK ? password.getText().toCharArray() : null);
+        if (owner.getScene() != null) {
+            dialog.initOwner(owner.getScene().getWindow());
+        }
         Platform.runLater(password::requestFocus);
-        dialog.showAndWait().ifPresent(secret -> model.useClientCertificate(file.toPath(), secret));
+        dialog.showAndWait().ifPresent(secret -> model.useClientCertificate(file, secret));
     }
 
     /** Shown when the server asks for its password. */

@@ -12,11 +12,10 @@ import parley.protocol.ServerEvent.Joined;
 import parley.protocol.ServerEvent.Message;
 import parley.protocol.ServerEvent.Presence;
 import parley.protocol.ServerEvent.WhisperMessage;
+import parley.server.chat.MutableClock;
 
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +26,7 @@ class ConversationRulesTest {
     private static final long NOW = 1_732_400_000_000L;
     private final FakeChatConnection connection = new FakeChatConnection();
     private final FakeScheduler scheduler = new FakeScheduler();
-    private final MutableClock clock = new MutableClock(NOW);
+    private final MutableClock clock = new MutableClock(Instant.ofEpochMilli(NOW));
     private final List<String> notifications = new ArrayList<>();
     private ChatViewModel model;
     private int nextId = 1;
@@ -126,12 +125,12 @@ class ConversationRulesTest {
         say("lobby", "bob", "plain");
         assertThat(notifications).containsExactly("bob in lobby | nothing for ann... well, ann");
 
-        clock.advance(5_000);
+        clock.advance(Duration.ofMillis(5_000));
         lobby().notificationsProperty().set(NotificationPolicy.Level.ALL);
         say("lobby", "carol", "plain too");
         assertThat(notifications).hasSize(2).last().isEqualTo("carol in lobby | plain too");
 
-        clock.advance(5_000);
+        clock.advance(Duration.ofMillis(5_000));
         lobby().notificationsProperty().set(NotificationPolicy.Level.NONE);
         say("lobby", "carol", "ann ann ann");
         assertThat(notifications).hasSize(2);
@@ -144,7 +143,7 @@ class ConversationRulesTest {
         connection.serverSends(new WhisperMessage("w3", "carol", "ann", "three", NOW));
         assertThat(notifications).containsExactly("bob | one");
 
-        clock.advance(2_000);
+        clock.advance(Duration.ofMillis(2_000));
         scheduler.runDue();
 
         assertThat(notifications).containsExactly("bob | one", "Parley | 2 messages from 2 people");
@@ -210,7 +209,7 @@ class ConversationRulesTest {
     void joinsAndLeavesOfPeopleWhoSpokeLatelyAreMarkedForTheSmartFilter() {
         say("lobby", "bob", "bye all");
         connection.serverSends(new Presence("lobby", "bob", Presence.LEAVE), new Presence("lobby", "dave", Presence.JOIN));
-        clock.advance(11 * 60 * 1000);
+        clock.advance(Duration.ofMillis(11 * 60 * 1000));
         connection.serverSends(new Presence("lobby", "bob", Presence.JOIN));
 
         List<LogLine> presence = lobby().lines().stream().filter(line -> line.kind() == LogLine.Kind.PRESENCE).toList();
@@ -250,7 +249,7 @@ class ConversationRulesTest {
     @Test
     void aNewDayGetsASeparator() {
         say("attic", "bob", "late");
-        clock.advance(24L * 3600 * 1000);
+        clock.advance(Duration.ofMillis(24L * 3600 * 1000));
         say("attic", "bob", "early");
 
         List<LogLine> lines = attic().lines();
@@ -313,38 +312,5 @@ class ConversationRulesTest {
 
     private List<String> names() {
         return model.conversations().stream().map(ConversationViewModel::name).toList();
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class MutableClock extends Clock {
-        private long millis;
-
-        MutableClock(long millis) {
-            this.millis = millis;
-        }
-
-        void advance(long by) {
-            millis += by;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
     }
 }
