@@ -34,7 +34,6 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.collections.transformation.FilteredList;
 import parley.client.chat.NotificationPolicy;
-import parley.client.connection.ConnectionState;
 import parley.client.viewmodel.ChatViewModel;
 import parley.client.viewmodel.ConversationViewModel;
 import parley.client.viewmodel.JoinsAndLeaves;
@@ -192,8 +191,7 @@ public final class ChatView {
     private MenuBar menuBar() {
         var connect = item("Connect…", "Shortcut+Shift+C", () -> new ConnectDialog(model, root).show());
         var disconnect = item("Disconnect", null, model::disconnect);
-        disconnect.disableProperty().bind(model.stateProperty().isEqualTo(ConnectionState.DISCONNECTED)
-                .and(model.reconnectingProperty().not()));
+        disconnect.disableProperty().bind(model.activeProperty().not());
         var quit = item("Quit", "Shortcut+Q", () -> {
             model.disconnect();
             root.getScene().getWindow().hide();

@@ -17,7 +17,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
-import parley.client.connection.ConnectionState;
 import parley.client.viewmodel.ChatViewModel;
 
 import java.io.File;
@@ -37,11 +36,8 @@ final class ConnectionBar {
     }
 
     Region node() {
-        var active = Bindings.createBooleanBinding(
-                () -> model.stateProperty().get() == ConnectionState.CONNECTED
-                        || model.stateProperty().get() == ConnectionState.CONNECTING
-                        || model.reconnectingProperty().get(), model.stateProperty(), model.reconnectingProperty());
-        var connected = model.stateProperty().isEqualTo(ConnectionState.CONNECTED);
+        var active = model.activeProperty();
+        var connected = model.connectedProperty();
 
         var host = field(ChatView.HOST, "server host", 10);
         host.textProperty().bindBidirectional(model.hostProperty());

@@ -16,7 +16,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import parley.client.connection.ConnectionState;
 import parley.client.viewmodel.ChatViewModel;
 import parley.client.viewmodel.ConversationViewModel;
 import parley.protocol.ServerEvent;
@@ -48,7 +47,7 @@ final class ConversationList {
                 select(model.openConversationProperty().get()));
         VBox.setVgrow(list, Priority.ALWAYS);
 
-        var connected = model.stateProperty().isEqualTo(ConnectionState.CONNECTED);
+        var connected = model.connectedProperty();
         var roomToJoin = new TextField();
         roomToJoin.setId(ChatView.ROOM_TO_JOIN);
         roomToJoin.setPromptText("join a room");

@@ -17,7 +17,6 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.util.StringConverter;
 import parley.client.chat.TabCompleter;
-import parley.client.connection.ConnectionState;
 import parley.client.viewmodel.ChatViewModel;
 import parley.client.viewmodel.ConversationViewModel;
 import parley.client.viewmodel.Recipient;
@@ -52,7 +51,7 @@ final class InputBar {
         });
         recipient.setPrefWidth(190);
         recipient.setMinWidth(Region.USE_PREF_SIZE);
-        recipient.disableProperty().bind(model.stateProperty().isNotEqualTo(ConnectionState.CONNECTED));
+        recipient.disableProperty().bind(model.connectedProperty().not());
 
         draft = new GuardedTextArea();
         draft.setId(ChatView.DRAFT);
@@ -82,6 +81,7 @@ final class InputBar {
         var counter = new Label();
         counter.setId(ChatView.COUNTER);
         counter.getStyleClass().add("counter");
+        counter.setMinWidth(Region.USE_PREF_SIZE);
         counter.textProperty().bind(model.charactersLeftProperty().asString("%d left"));
         counter.visibleProperty().bind(model.charactersLeftProperty().lessThanOrEqualTo(ChatViewModel.COUNTER_FROM));
         counter.managedProperty().bind(counter.visibleProperty());
@@ -94,8 +94,8 @@ final class InputBar {
         send.setOnAction(event -> model.send());
         send.setMinWidth(Region.USE_PREF_SIZE);
         // Once connected, the cursor belongs where people type.
-        model.stateProperty().addListener((observable, old, state) -> {
-            if (state == ConnectionState.CONNECTED) {
+        model.connectedProperty().addListener((observable, was, connected) -> {
+            if (connected) {
                 draft.requestFocus();
             }
         });

@@ -9,7 +9,6 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
-import parley.client.connection.ConnectionState;
 import parley.client.viewmodel.ChatViewModel;
 
 /**
@@ -29,14 +28,16 @@ final class StatusBar {
         var statusTip = new Tooltip();
         statusTip.textProperty().bind(model.statusProperty());
         status.setTooltip(statusTip);
-        model.stateProperty().addListener((observable, old, state) -> {
+        Runnable restyle = () -> {
             status.getStyleClass().removeAll("failed", "connected");
-            if (state == ConnectionState.FAILED || state == ConnectionState.REFUSED) {
+            if (model.failedProperty().get()) {
                 status.getStyleClass().add("failed");
-            } else if (state == ConnectionState.CONNECTED) {
+            } else if (model.connectedProperty().get()) {
                 status.getStyleClass().add("connected");
             }
-        });
+        };
+        model.failedProperty().addListener((observable, was, now) -> restyle.run());
+        model.connectedProperty().addListener((observable, was, now) -> restyle.run());
         HBox.setHgrow(status, Priority.ALWAYS);
         status.setMaxWidth(Double.MAX_VALUE);
 

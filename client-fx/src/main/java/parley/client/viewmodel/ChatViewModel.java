@@ -103,6 +103,9 @@ public final class ChatViewModel {
     private final ObservableList<ServerEvent.RoomInfo> serverRoomsView = FXCollections.unmodifiableObservableList(serverRooms);
 
     // --- derived
+    private final BooleanBinding connected = state.isEqualTo(ConnectionState.CONNECTED);
+    private final BooleanBinding active;
+    private final BooleanBinding failed = state.isEqualTo(ConnectionState.FAILED).or(state.isEqualTo(ConnectionState.REFUSED));
     private final BooleanBinding canConnect;
     private final BooleanBinding canSend;
     private final IntegerBinding charactersLeft;
@@ -165,6 +168,7 @@ public final class ChatViewModel {
         secure.set(settings.secure());
         clientCertificate.set(trust.clientCertificateName() == null ? "" : trust.clientCertificateName());
 
+        active = connected.or(state.isEqualTo(ConnectionState.CONNECTING)).or(reconnecting);
         canConnect = Bindings.createBooleanBinding(
                 () -> !isActive() && !reconnecting.get() && !host.get().isBlank() && parsePort(port.get()) > 0,
                 state, reconnecting, host, port);
@@ -1175,6 +1179,21 @@ public final class ChatViewModel {
     /** The log of the open conversation. */
     public ReadOnlyObjectProperty<ObservableList<LogLine>> logProperty() {
         return chats.logProperty();
+    }
+
+    /** Whether the window is connected now. */
+    public BooleanBinding connectedProperty() {
+        return connected;
+    }
+
+    /** Whether the window is connected, connecting or waiting to reconnect: the connection fields are locked. */
+    public BooleanBinding activeProperty() {
+        return active;
+    }
+
+    /** Whether the last attempt failed or the server refused the session. */
+    public BooleanBinding failedProperty() {
+        return failed;
     }
 
     public BooleanBinding canConnectProperty() {
