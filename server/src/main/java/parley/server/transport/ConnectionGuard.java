@@ -79,11 +79,6 @@ final class ConnectionGuard extends BaseFilter {
         }
     }
 
-    /** Open sockets, counted from accept to close. */
-    int openConnections() {
-        return open.get();
-    }
-
     @Override
     public NextAction handleAccept(FilterChainContext ctx) {
         Connection<?> connection = ctx.getConnection();
