@@ -60,16 +60,16 @@ public final class ParleyClientApp extends Application {
                 Clock.systemDefaultZone(), options.room, ParleyClientApp::later,
                 new Backoff(ThreadLocalRandom.current()::nextDouble));
         if (options.host != null) {
-            model.hostProperty().set(options.host);
+            model.session().hostProperty().set(options.host);
         }
         if (options.port != null) {
-            model.portProperty().set(String.valueOf(options.port));
+            model.session().portProperty().set(String.valueOf(options.port));
         }
         if (options.nick != null) {
             model.nicknameProperty().set(options.nick);
         }
         if (options.secure != null) {
-            model.secureProperty().set(options.secure);
+            model.session().secureProperty().set(options.secure);
         }
         var viewOptions = new ViewOptions();
         settings.keepLook(viewOptions, model);

@@ -23,7 +23,6 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyCode;
-import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
@@ -191,7 +190,7 @@ public final class ChatView {
     private MenuBar menuBar() {
         var connect = item("Connect…", "Shortcut+Shift+C", () -> new ConnectDialog(model, root).show());
         var disconnect = item("Disconnect", null, model::disconnect);
-        disconnect.disableProperty().bind(model.activeProperty().not());
+        disconnect.disableProperty().bind(model.session().activeProperty().not());
         var quit = item("Quit", "Shortcut+Q", () -> {
             model.disconnect();
             root.getScene().getWindow().hide();

@@ -55,8 +55,8 @@ final class ConnectDialog {
                 fill(chosen);
             }
         });
-        fill(new SavedServer("", model.hostProperty().get(), parsePort(model.portProperty().get()),
-                model.secureProperty().get(), model.nicknameProperty().get(), List.copyOf(model.roomsOnConnect()), "", false));
+        fill(new SavedServer("", model.session().hostProperty().get(), parsePort(model.session().portProperty().get()),
+                model.session().secureProperty().get(), model.nicknameProperty().get(), List.copyOf(model.roomsOnConnect()), "", false));
         name.setPromptText("a name for this server");
         rooms.setPromptText("lobby, help (comma separated)");
         certificate.setPromptText("PKCS#12 file, for servers that ask");

@@ -36,16 +36,16 @@ final class ConnectionBar {
     }
 
     Region node() {
-        var active = model.activeProperty();
-        var connected = model.connectedProperty();
+        var active = model.session().activeProperty();
+        var connected = model.session().connectedProperty();
 
         var host = field(ChatView.HOST, "server host", 10);
-        host.textProperty().bindBidirectional(model.hostProperty());
+        host.textProperty().bindBidirectional(model.session().hostProperty());
         host.disableProperty().bind(active);
         host.setOnAction(event -> model.connect());
 
         var port = field(ChatView.PORT, "port", 5);
-        port.textProperty().bindBidirectional(model.portProperty());
+        port.textProperty().bindBidirectional(model.session().portProperty());
         port.disableProperty().bind(active);
         port.setOnAction(event -> model.connect());
 
@@ -67,7 +67,7 @@ final class ConnectionBar {
         var connect = new Button();
         connect.setId(ChatView.CONNECT);
         connect.textProperty().bind(Bindings.when(active).then("Disconnect").otherwise("Connect"));
-        connect.disableProperty().bind(active.not().and(model.canConnectProperty().not()));
+        connect.disableProperty().bind(active.not().and(model.session().canConnectProperty().not()));
         connect.setDefaultButton(false);
         connect.setOnAction(event -> {
             if (active.get()) {
@@ -85,16 +85,16 @@ final class ConnectionBar {
         connect.setMinWidth(Region.USE_PREF_SIZE);
         var secure = new CheckBox("Secure (TLS)");
         secure.setId(ChatView.SECURE);
-        secure.selectedProperty().bindBidirectional(model.secureProperty());
+        secure.selectedProperty().bindBidirectional(model.session().secureProperty());
         secure.disableProperty().bind(active);
         secure.setMinWidth(Region.USE_PREF_SIZE);
 
         var certificate = new Button("Certificate…");
         certificate.setId(ChatView.CLIENT_CERTIFICATE);
         certificate.setMinWidth(Region.USE_PREF_SIZE);
-        certificate.disableProperty().bind(active.or(model.secureProperty().not()));
+        certificate.disableProperty().bind(active.or(model.session().secureProperty().not()));
         var certificateTip = new Tooltip();
-        certificateTip.textProperty().bind(model.clientCertificateProperty().map(subject -> subject.isEmpty()
+        certificateTip.textProperty().bind(model.session().clientCertificateProperty().map(subject -> subject.isEmpty()
                 ? "Choose a client certificate (PKCS#12) for servers that ask for one" : "Client certificate: " + subject));
         certificate.setTooltip(certificateTip);
         certificate.setOnAction(event -> chooseClientCertificate());
@@ -134,7 +134,7 @@ final class ConnectionBar {
             dialog.initOwner(owner.getScene().getWindow());
         }
         Platform.runLater(password::requestFocus);
-        dialog.showAndWait().ifPresent(secret -> model.useClientCertificate(file, secret));
+        dialog.showAndWait().ifPresent(secret -> model.session().useClientCertificate(file, secret));
     }
 
     /** Shown when the server asks for its password. */
@@ -142,22 +142,22 @@ final class ConnectionBar {
         var password = new PasswordField();
         password.setId(ChatView.PASSWORD);
         password.setPromptText("server password");
-        password.textProperty().bindBidirectional(model.passwordProperty());
-        password.setOnAction(event -> model.submitPassword());
+        password.textProperty().bindBidirectional(model.session().passwordProperty());
+        password.setOnAction(event -> model.session().submitPassword());
         var signIn = new Button("Sign in");
         signIn.setId(ChatView.SIGN_IN);
-        signIn.setOnAction(event -> model.submitPassword());
+        signIn.setOnAction(event -> model.session().submitPassword());
         var question = label("");
-        question.textProperty().bind(Bindings.when(model.secureProperty())
+        question.textProperty().bind(Bindings.when(model.session().secureProperty())
                 .then("This server has a password:")
                 .otherwise("This server has a password (not encrypted without Secure: others on the network can read it):"));
         var bar = new HBox(8, question, password, signIn);
         bar.setId(ChatView.PASSWORD_BAR);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(0, 8, 8, 8));
-        bar.visibleProperty().bind(model.passwordRequestedProperty());
+        bar.visibleProperty().bind(model.session().passwordRequestedProperty());
         bar.managedProperty().bind(bar.visibleProperty());
-        model.passwordRequestedProperty().addListener((observable, was, asked) -> {
+        model.session().passwordRequestedProperty().addListener((observable, was, asked) -> {
             if (asked) {
                 Platform.runLater(password::requestFocus);
             }
@@ -175,16 +175,16 @@ final class ConnectionBar {
         trust.setOnAction(event -> model.trustCertificate());
         var distrust = new Button("Don't connect");
         distrust.setId(ChatView.DISTRUST_CERTIFICATE);
-        distrust.setOnAction(event -> model.distrustCertificate());
+        distrust.setOnAction(event -> model.session().distrustCertificate());
         distrust.setDefaultButton(true);
         var buttons = new HBox(8, trust, distrust);
         var bar = new VBox(6, message, buttons);
         bar.setId(ChatView.CERTIFICATE_BAR);
         bar.setPadding(new Insets(8));
         bar.getStyleClass().add("certificate-bar");
-        bar.visibleProperty().bind(model.certificateProblemProperty().isNotNull());
+        bar.visibleProperty().bind(model.session().certificateProblemProperty().isNotNull());
         bar.managedProperty().bind(bar.visibleProperty());
-        model.certificateProblemProperty().addListener((observable, old, problem) -> {
+        model.session().certificateProblemProperty().addListener((observable, old, problem) -> {
             bar.getStyleClass().remove("changed");
             if (problem == null) {
                 return;

@@ -47,7 +47,7 @@ final class ConversationList {
                 select(model.openConversationProperty().get()));
         VBox.setVgrow(list, Priority.ALWAYS);
 
-        var connected = model.connectedProperty();
+        var connected = model.session().connectedProperty();
         var roomToJoin = new TextField();
         roomToJoin.setId(ChatView.ROOM_TO_JOIN);
         roomToJoin.setPromptText("join a room");

@@ -51,7 +51,7 @@ final class InputBar {
         });
         recipient.setPrefWidth(190);
         recipient.setMinWidth(Region.USE_PREF_SIZE);
-        recipient.disableProperty().bind(model.connectedProperty().not());
+        recipient.disableProperty().bind(model.session().connectedProperty().not());
 
         draft = new GuardedTextArea();
         draft.setId(ChatView.DRAFT);
@@ -94,7 +94,7 @@ final class InputBar {
         send.setOnAction(event -> model.send());
         send.setMinWidth(Region.USE_PREF_SIZE);
         // Once connected, the cursor belongs where people type.
-        model.connectedProperty().addListener((observable, was, connected) -> {
+        model.session().connectedProperty().addListener((observable, was, connected) -> {
             if (connected) {
                 draft.requestFocus();
             }

@@ -21,49 +21,49 @@ final class StatusBar {
     StatusBar(ChatViewModel model) {
         var status = new Label();
         status.setId(ChatView.STATUS);
-        status.textProperty().bind(model.statusProperty());
+        status.textProperty().bind(model.session().statusProperty());
         status.getStyleClass().add("status");
         status.setWrapText(true);
         status.setMinWidth(0);
         var statusTip = new Tooltip();
-        statusTip.textProperty().bind(model.statusProperty());
+        statusTip.textProperty().bind(model.session().statusProperty());
         status.setTooltip(statusTip);
         Runnable restyle = () -> {
             status.getStyleClass().removeAll("failed", "connected");
-            if (model.failedProperty().get()) {
+            if (model.session().failedProperty().get()) {
                 status.getStyleClass().add("failed");
-            } else if (model.connectedProperty().get()) {
+            } else if (model.session().connectedProperty().get()) {
                 status.getStyleClass().add("connected");
             }
         };
-        model.failedProperty().addListener((observable, was, now) -> restyle.run());
-        model.connectedProperty().addListener((observable, was, now) -> restyle.run());
+        model.session().failedProperty().addListener((observable, was, now) -> restyle.run());
+        model.session().connectedProperty().addListener((observable, was, now) -> restyle.run());
         HBox.setHgrow(status, Priority.ALWAYS);
         status.setMaxWidth(Double.MAX_VALUE);
 
         var reconnectNow = new Button("Reconnect now");
         reconnectNow.setId(ChatView.RECONNECT_NOW);
-        reconnectNow.visibleProperty().bind(model.reconnectingProperty());
+        reconnectNow.visibleProperty().bind(model.session().reconnectingProperty());
         reconnectNow.managedProperty().bind(reconnectNow.visibleProperty());
         reconnectNow.setMinWidth(Region.USE_PREF_SIZE);
-        reconnectNow.setOnAction(event -> model.reconnectNow());
+        reconnectNow.setOnAction(event -> model.session().reconnectNow());
 
         var lag = new Label();
         lag.setId(ChatView.LAG);
         lag.getStyleClass().add("lag");
-        lag.textProperty().bind(model.latencyProperty());
+        lag.textProperty().bind(model.session().latencyProperty());
         lag.setMinWidth(Region.USE_PREF_SIZE);
 
         var lock = new Label("🔒 TLS");
         lock.setId(ChatView.LOCK);
         lock.getStyleClass().add("lock");
-        lock.visibleProperty().bind(model.encryptedProperty());
+        lock.visibleProperty().bind(model.session().encryptedProperty());
         lock.managedProperty().bind(lock.visibleProperty());
         lock.setMinWidth(Region.USE_PREF_SIZE);
         var lockTip = new Tooltip();
-        lockTip.textProperty().bind(Bindings.createStringBinding(() -> model.fingerprintProperty().get().isEmpty()
-                ? "Encrypted (TLS)" : "Encrypted (TLS)\nServer certificate SHA-256:\n" + model.fingerprintProperty().get(),
-                model.fingerprintProperty()));
+        lockTip.textProperty().bind(Bindings.createStringBinding(() -> model.session().fingerprintProperty().get().isEmpty()
+                ? "Encrypted (TLS)" : "Encrypted (TLS)\nServer certificate SHA-256:\n" + model.session().fingerprintProperty().get(),
+                model.session().fingerprintProperty()));
         lock.setTooltip(lockTip);
 
         bar = new HBox(10, status, reconnectNow, lag, lock);

@@ -5,15 +5,10 @@ import javafx.beans.binding.BooleanBinding;
 import javafx.beans.binding.IntegerBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyIntegerProperty;
-import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -24,7 +19,6 @@ import parley.client.chat.CommandParser;
 import parley.client.chat.InputHistory;
 import parley.client.chat.LogLine;
 import parley.client.chat.Mentions;
-import parley.client.chat.NotificationPolicy;
 import parley.client.chat.TabCompleter;
 import parley.client.connection.CertificateProblem;
 import parley.client.connection.ChatConnection;
@@ -34,31 +28,24 @@ import parley.client.logs.LogStore;
 import parley.protocol.ClientEvent;
 import parley.protocol.ServerEvent;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
- * The state of one client window and the commands it offers, free of controls: the session (connection,
- * reconnecting, trust, password) and the conversations (rooms and private conversations, each a
- * {@link ConversationViewModel}). Input lines go through the slash-command table; lines that arrive unseen count
- * as unread and may notify. Every property and list is owned by the FX thread: call commands there, and give
- * the constructor an executor that runs on it ({@code Platform::runLater} in the app, {@code Runnable::run} in
- * tests); connection events are moved onto it.
+ * One client window, free of controls: it reads what the server says into the conversations
+ * ({@link ConversationsViewModel}), reads what the user types through the slash-command table, and keeps the
+ * nickname, the rooms and the "To" choice. The connection itself (where to, reconnecting, password,
+ * certificates) is the {@link SessionViewModel}'s. Every property and list is owned by the FX thread: call
+ * commands there, and give the constructor an executor that runs on it ({@code Platform::runLater} in the app,
+ * {@code Runnable::run} in tests); connection events are moved onto it.
  */
 public final class ChatViewModel {
     /** Lines kept per conversation. */
@@ -71,30 +58,17 @@ public final class ChatViewModel {
     private static final int MAX_REMEMBERED_WHISPERS = 1_000;
 
     // --- inputs
-    private final StringProperty host = new SimpleStringProperty(Settings.DEFAULT_HOST);
-    private final StringProperty port = new SimpleStringProperty(String.valueOf(Settings.DEFAULT_PORT));
     private final StringProperty nickname = new SimpleStringProperty("");
     private final StringProperty draft = new SimpleStringProperty("");
     private final StringProperty roomToJoin = new SimpleStringProperty("");
     private final ObjectProperty<Recipient> recipient = new SimpleObjectProperty<>(Recipient.EVERYONE);
     private final ObjectProperty<String> currentRoom = new SimpleObjectProperty<>();
-    private final BooleanProperty secure = new SimpleBooleanProperty(false);
-    private final StringProperty password = new SimpleStringProperty("");
     private final ObjectProperty<JoinsAndLeaves> joinsAndLeaves = new SimpleObjectProperty<>(JoinsAndLeaves.SMART);
     private final ObservableList<String> highlightWords = FXCollections.observableArrayList();
 
     // --- outputs
-    private final ReadOnlyObjectWrapper<ConnectionState> state = new ReadOnlyObjectWrapper<>(ConnectionState.DISCONNECTED);
-    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("Disconnected");
     private final ReadOnlyStringWrapper nickError = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper myNick = new ReadOnlyStringWrapper("");
-    private final ReadOnlyStringWrapper latency = new ReadOnlyStringWrapper("");
-    private final ReadOnlyBooleanWrapper encrypted = new ReadOnlyBooleanWrapper(false);
-    private final ReadOnlyStringWrapper fingerprint = new ReadOnlyStringWrapper("");
-    private final ReadOnlyBooleanWrapper reconnecting = new ReadOnlyBooleanWrapper(false);
-    private final ReadOnlyObjectWrapper<CertificateProblem> certificateProblem = new ReadOnlyObjectWrapper<>();
-    private final ReadOnlyBooleanWrapper passwordRequested = new ReadOnlyBooleanWrapper(false);
-    private final ReadOnlyStringWrapper clientCertificate = new ReadOnlyStringWrapper("");
     private final ObservableList<String> joinedRooms = FXCollections.observableArrayList();
     private final ObservableList<Recipient> recipients = FXCollections.observableArrayList(Recipient.EVERYONE);
     private final ObservableList<ServerEvent.RoomInfo> serverRooms = FXCollections.observableArrayList();
@@ -103,29 +77,20 @@ public final class ChatViewModel {
     private final ObservableList<ServerEvent.RoomInfo> serverRoomsView = FXCollections.unmodifiableObservableList(serverRooms);
 
     // --- derived
-    private final BooleanBinding connected = state.isEqualTo(ConnectionState.CONNECTED);
-    private final BooleanBinding active;
-    private final BooleanBinding failed = state.isEqualTo(ConnectionState.FAILED).or(state.isEqualTo(ConnectionState.REFUSED));
-    private final BooleanBinding canConnect;
     private final BooleanBinding canSend;
     private final IntegerBinding charactersLeft;
 
     // --- internal state
     private final ChatConnection connection;
     private final Executor fxThread;
-    private final Settings.Store settingsStore;
-    private final ServerTrust trust;
-    /** The password given for this server in this session, sent again when reconnecting; empty when none. */
-    private String givenPassword = "";
     private final Clock clock;
     /** Rooms a fresh session joins: --room, or a saved server's rooms. */
     private final ObservableList<String> roomsOnConnect = FXCollections.observableArrayList();
     private final ObservableList<SavedServer> savedServers = FXCollections.observableArrayList();
     private SavedServer.Store savedServerStore;
-    private Executor background = Runnable::run;
     private final Scheduler scheduler;
-    private final Backoff backoff;
     private final ConversationsViewModel chats;
+    private final SessionViewModel session;
     private final CommandParser commands = new CommandParser();
     private final TabCompleter completer = new TabCompleter();
     private final InputHistory history = new InputHistory();
@@ -140,38 +105,21 @@ public final class ChatViewModel {
     private boolean listRequested;
     private boolean replayingHistory;
     private boolean switching;
-    /** The session's resume token from the last welcome, or null before the first one. */
-    private String resumeToken;
-    /** True from connect() until disconnect() or a do-not-reconnect close: connection losses are repaired. */
-    private boolean wantConnected;
-    private int reconnectAttempt;
-    private Runnable cancelReconnect = () -> { };
 
     public ChatViewModel(ChatConnection connection, Executor fxThread, Settings.Store settingsStore,
                          ServerTrust trust, Clock clock, String initialRoom, Scheduler scheduler, Backoff backoff) {
         this.connection = connection;
         this.fxThread = fxThread;
-        this.settingsStore = settingsStore;
-        this.trust = trust;
         this.clock = clock;
         if (initialRoom != null && !initialRoom.isBlank()) {
             roomsOnConnect.add(initialRoom.strip());
         }
         this.scheduler = scheduler;
-        this.backoff = backoff;
         this.chats = new ConversationsViewModel(fxThread, clock, scheduler);
+        this.session = new SessionViewModel(connection, fxThread, settingsStore, trust, scheduler, backoff, new SessionEvents());
         var open = chats.openProperty();
-        Settings settings = settingsStore.load();
-        host.set(settings.host());
-        port.set(String.valueOf(settings.port()));
-        nickname.set(settings.nick());
-        secure.set(settings.secure());
-        clientCertificate.set(trust.clientCertificateName() == null ? "" : trust.clientCertificateName());
-
-        active = connected.or(state.isEqualTo(ConnectionState.CONNECTING)).or(reconnecting);
-        canConnect = Bindings.createBooleanBinding(
-                () -> !isActive() && !reconnecting.get() && !host.get().isBlank() && parsePort(port.get()) > 0,
-                state, reconnecting, host, port);
+        var state = session.stateProperty();
+        nickname.set(settingsStore.load().nick());
         charactersLeft = Bindings.createIntegerBinding(
                 () -> DEFAULT_MAX_TEXT - draft.get().codePointCount(0, draft.get().length()), draft);
         canSend = Bindings.createBooleanBinding(() -> {
@@ -205,11 +153,7 @@ public final class ChatViewModel {
                 switching = false;
             }
         });
-        myNick.addListener((observable, old, nick) -> {
-            if (state.get() == ConnectionState.CONNECTED) {
-                status.set("Connected as " + nick);
-            }
-        });
+        myNick.addListener((observable, old, nick) -> session.connectedAs(nick));
         connection.setListener(new ChatConnection.Listener() {
             @Override
             public void onEvent(ServerEvent event) {
@@ -218,19 +162,62 @@ public final class ChatViewModel {
 
             @Override
             public void onStateChanged(ConnectionState newState, String detail) {
-                fxThread.execute(() -> changeState(newState, detail));
+                fxThread.execute(() -> session.changeState(newState, detail));
             }
 
             @Override
             public void onCertificateProblem(CertificateProblem problem) {
-                fxThread.execute(() -> certificateProblem.set(problem));
+                fxThread.execute(() -> session.certificateProblem(problem));
             }
 
             @Override
             public void onLatency(Duration roundTrip) {
-                fxThread.execute(() -> latency.set("lag " + Math.max(0, roundTrip.toMillis()) + " ms"));
+                fxThread.execute(() -> session.latency(roundTrip));
             }
         });
+    }
+
+    /** What the session's course means for the conversations and the input. */
+    private final class SessionEvents implements SessionViewModel.Events {
+        @Override
+        public void connecting(String server) {
+            chats.setServer(server);
+        }
+
+        @Override
+        public void lost(String detail, boolean first) {
+            if (!first) {
+                return;
+            }
+            note("Connection lost: " + detail);
+            String unconfirmed = unconfirmedDrafts.values().stream().reduce((older, newer) -> newer).orElse(null);
+            if (unconfirmed != null && draft.get().isEmpty()) {
+                // Maybe sent, maybe not: the user decides whether to send it again.
+                draft.set(unconfirmed);
+            }
+            unconfirmedDrafts.clear();
+        }
+
+        @Override
+        public void ended(String reason) {
+            myNick.set("");
+            joinedRooms.clear();
+            serverRooms.clear();
+            unconfirmedDrafts.clear();
+            whisperNotes.clear();
+            chats.forget(reason);
+            recipient.set(Recipient.EVERYONE);
+        }
+
+        @Override
+        public void note(String text) {
+            ChatViewModel.this.note(text);
+        }
+
+        @Override
+        public void noteError(String text) {
+            ChatViewModel.this.noteError(text);
+        }
     }
 
     /** Where desktop notifications go; none until set. */
@@ -289,9 +276,9 @@ public final class ChatViewModel {
 
     /** Fills host, port, TLS, nickname and the rooms to join from a saved server (it does not connect). */
     public void useServer(SavedServer server) {
-        host.set(server.host());
-        port.set(String.valueOf(server.port()));
-        secure.set(server.secure());
+        session.hostProperty().set(server.host());
+        session.portProperty().set(String.valueOf(server.port()));
+        session.secureProperty().set(server.secure());
         nickname.set(server.nick());
         roomsOnConnect.setAll(server.rooms());
     }
@@ -310,123 +297,26 @@ public final class ChatViewModel {
 
     /** Connects with the host, port and nickname entered; the nickname is claimed once the server welcomes us. */
     public void connect() {
-        takeUrlApart();
-        if (!canConnect.get()) {
-            return;
-        }
-        claimedNick = nickname.get().strip();
-        nickError.set("");
-        certificateProblem.set(null);
-        // A password is only ever sent again to the server it was given to, on reconnects.
-        givenPassword = "";
-        int portNumber = parsePort(port.get());
-        settingsStore.save(new Settings(host.get().strip(), portNumber, claimedNick, secure.get()));
-        chats.setServer(host.get().strip().toLowerCase(Locale.ROOT) + "_" + portNumber);
-        wantConnected = true;
-        resumeToken = null;
-        reconnectAttempt = 0;
-        connection.connect(host.get().strip(), portNumber, secure.get(), null);
-    }
-
-    /** A {@code ws://} or {@code wss://} URL typed as the host fills host, port and the TLS choice. */
-    private void takeUrlApart() {
-        String typed = host.get().strip();
-        String lower = typed.toLowerCase(Locale.ROOT);
-        if (!lower.startsWith("ws://") && !lower.startsWith("wss://")) {
-            return;
-        }
-        try {
-            URI uri = new URI(typed);
-            boolean tls = lower.startsWith("wss://");
-            if (uri.getHost() == null) {
-                return;
-            }
-            secure.set(tls);
-            host.set(uri.getHost());
-            port.set(String.valueOf(uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80));
-        } catch (URISyntaxException e) {
-            // Left as typed: the connection reports the host as invalid.
+        String wanted = nickname.get().strip();
+        if (session.connect(wanted)) {
+            claimedNick = wanted;
+            nickError.set("");
         }
     }
 
     /** Trusts the certificate the server presented, for this host and port from now on, and connects again. */
     public void trustCertificate() {
-        CertificateProblem problem = certificateProblem.get();
-        if (problem == null) {
-            return;
-        }
-        trust.pins().pin(problem.host().toLowerCase(Locale.ROOT) + ":" + problem.port(), problem.fingerprint());
-        certificateProblem.set(null);
-        note("You trust the certificate of " + problem.server()
-                + " (SHA-256 " + problem.fingerprint() + ")");
-        if (resumeToken != null) {
-            wantConnected = true;
-            connection.connect(problem.host(), problem.port(), true, resumeToken);
-        } else {
-            connect();
-        }
-    }
-
-    /** Does not trust the certificate: stays offline. */
-    public void distrustCertificate() {
-        CertificateProblem problem = certificateProblem.get();
-        certificateProblem.set(null);
-        if (problem != null) {
-            status.set("Offline: the certificate of " + problem.server() + " is not trusted");
-        }
-    }
-
-    /** Presents this PKCS#12 client certificate from the next connection on; says in the log whether it worked. */
-    public void useClientCertificate(Path pkcs12, char[] password) {
-        // Reading and decrypting the file takes a while: not on the FX thread.
-        background.execute(() -> {
-            try {
-                String subject = trust.useClientCertificate(pkcs12, password);
-                fxThread.execute(() -> {
-                    clientCertificate.set(subject);
-                    note("Client certificate " + subject + " (" + pkcs12.getFileName()
-                            + ") is used from the next connection on");
-                });
-            } catch (IOException | GeneralSecurityException e) {
-                fxThread.execute(() -> noteError("Cannot use " + pkcs12.getFileName()
-                        + " as a client certificate (wrong password, or not a PKCS#12 file): " + e.getMessage()));
-            } finally {
-                java.util.Arrays.fill(password, '\0');
-            }
-        });
-    }
-
-    /** Where slow work (reading files, decrypting keys) runs; the caller's thread until set. */
-    public void setBackground(Executor background) {
-        this.background = background;
-    }
-
-    /** Gives the server the password it asked for. */
-    public void submitPassword() {
-        if (!passwordRequested.get() || password.get().isEmpty()) {
-            return;
-        }
-        givenPassword = password.get();
-        password.set("");
-        passwordRequested.set(false);
-        status.set("Checking the password…");
-        connection.send(new ClientEvent.Auth(givenPassword, null));
+        session.trustCertificate(this::connect);
     }
 
     /** Disconnects, or stops trying to reconnect. */
     public void disconnect() {
-        wantConnected = false;
-        stopReconnecting();
-        connection.close();
+        session.disconnect();
     }
 
-    /** Skips the wait before the next reconnect attempt. */
-    public void reconnectNow() {
-        if (!reconnecting.get()) {
-            return;
-        }
-        cancelReconnect.run();
-        connection.connect(host.get().strip(), parsePort(port.get()), secure.get(), resumeToken);
+    /** Where slow work (reading files, decrypting keys) runs; the caller's thread until set. */
+    public void setBackground(Executor background) {
+        session.setBackground(background);
     }
 
     /**
@@ -519,7 +409,7 @@ public final class ChatViewModel {
     }
 
     private boolean requireConnection() {
-        if (state.get() != ConnectionState.CONNECTED) {
+        if (!session.connectedProperty().get()) {
             noteError("Not connected: connect first (Server → Connect…)");
             return false;
         }
@@ -529,7 +419,7 @@ public final class ChatViewModel {
     /** Asks for the nickname in the field; the field returns to the current one if the server refuses. */
     public void rename() {
         String wanted = nickname.get().strip();
-        if (state.get() != ConnectionState.CONNECTED || wanted.equals(myNick.get())) {
+        if (!session.connectedProperty().get() || wanted.equals(myNick.get())) {
             return;
         }
         nickError.set("");
@@ -540,7 +430,7 @@ public final class ChatViewModel {
     /** Joins the room named in the join field. */
     public void join() {
         String room = roomToJoin.get().strip();
-        if (state.get() == ConnectionState.CONNECTED && !room.isEmpty()) {
+        if (session.connectedProperty().get() && !room.isEmpty()) {
             connection.send(new ClientEvent.Join(room, newRef("j")));
             roomToJoin.set("");
         }
@@ -561,7 +451,7 @@ public final class ChatViewModel {
     }
 
     private void leave(String room) {
-        if (state.get() == ConnectionState.CONNECTED) {
+        if (session.connectedProperty().get()) {
             connection.send(new ClientEvent.Leave(room, newRef("l")));
         }
     }
@@ -599,7 +489,7 @@ public final class ChatViewModel {
 
     /** Asks the server for its room list; it arrives in {@link #serverRooms()}. */
     public void refreshServerRooms() {
-        if (state.get() == ConnectionState.CONNECTED) {
+        if (session.connectedProperty().get()) {
             connection.send(new ClientEvent.Rooms(null));
         }
     }
@@ -631,91 +521,9 @@ public final class ChatViewModel {
 
     // --- what the connection reports
 
-    private void changeState(ConnectionState newState, String detail) {
-        state.set(newState);
-        if (newState != ConnectionState.CONNECTED) {
-            encrypted.set(false);
-            latency.set("");
-        }
-        switch (newState) {
-            case CONNECTING -> status.set(reconnecting.get()
-                    ? "Reconnecting to " + where() + " (attempt " + reconnectAttempt + ")…"
-                    : "Connecting to " + where() + "…");
-            case CONNECTED -> {
-                status.set("Connected");
-                encrypted.set(secure.get());
-                String seen = secure.get() ? trust.acceptedFingerprint(host.get().strip(), parsePort(port.get())) : null;
-                fingerprint.set(seen == null ? "" : seen);
-            }
-            case DISCONNECTED -> {
-                status.set("Disconnected");
-                forgetSession("Disconnected.");
-            }
-            case FAILED -> {
-                passwordRequested.set(false);
-                if (certificateProblem.get() != null) {
-                    // Trying again changes nothing: the user decides (trustCertificate / distrustCertificate).
-                    wantConnected = false;
-                    stopReconnecting();
-                    status.set(certificateProblem.get().changed()
-                            ? "Stopped: the certificate of " + certificateProblem.get().server() + " has CHANGED"
-                            : "Stopped: the certificate of " + certificateProblem.get().server() + " is not trusted");
-                } else if (wantConnected && resumeToken != null) {
-                    scheduleReconnect(detail);
-                } else {
-                    wantConnected = false;
-                    status.set("Failed: " + detail);
-                    forgetSession("Connection failed: " + detail);
-                }
-            }
-            case REFUSED -> {
-                passwordRequested.set(false);
-                givenPassword = "";
-                wantConnected = false;
-                stopReconnecting();
-                status.set("Offline: " + detail + "; not reconnecting");
-                forgetSession("The server ended the session and asked not to reconnect: " + detail);
-            }
-        }
-    }
-
-    /** After a lost connection: keeps rooms, logs and the draft, and tries again after a growing pause. */
-    private void scheduleReconnect(String detail) {
-        if (reconnectAttempt == 0) {
-            note("Connection lost: " + detail);
-            String unconfirmed = unconfirmedDrafts.values().stream().reduce((first, second) -> second).orElse(null);
-            if (unconfirmed != null && draft.get().isEmpty()) {
-                // Maybe sent, maybe not: the user decides whether to send it again.
-                draft.set(unconfirmed);
-            }
-            unconfirmedDrafts.clear();
-        }
-        reconnectAttempt++;
-        reconnecting.set(true);
-        Duration delay = backoff.delay(reconnectAttempt);
-        status.set(String.format(Locale.ROOT, "Reconnecting in %.1f s (attempt %d)", delay.toMillis() / 1000.0,
-                reconnectAttempt));
-        cancelReconnect = scheduler.schedule(delay, () -> {
-            if (wantConnected) {
-                connection.connect(host.get().strip(), parsePort(port.get()), secure.get(), resumeToken);
-            }
-        });
-    }
-
-    private void stopReconnecting() {
-        cancelReconnect.run();
-        cancelReconnect = () -> { };
-        reconnecting.set(false);
-        reconnectAttempt = 0;
-    }
-
-    private String where() {
-        return host.get().strip() + ":" + port.get().strip();
-    }
-
     private void handle(ServerEvent event) {
         if (event instanceof ServerEvent.AuthRequired) {
-            onAuthRequired();
+            session.authRequired();
         } else if (event instanceof ServerEvent.Welcome welcome) {
             onWelcome(welcome);
         } else if (event instanceof ServerEvent.NickChanged change) {
@@ -744,23 +552,10 @@ public final class ChatViewModel {
         }
     }
 
-    /** The server has a password: the one given earlier in this session is sent again, else the user is asked. */
-    private void onAuthRequired() {
-        if (!givenPassword.isEmpty()) {
-            connection.send(new ClientEvent.Auth(givenPassword, null));
-            return;
-        }
-        passwordRequested.set(true);
-        status.set("The server asks for a password");
-    }
-
     private void onWelcome(ServerEvent.Welcome welcome) {
-        passwordRequested.set(false);
-        boolean wasReconnecting = reconnecting.get();
-        stopReconnecting();
-        resumeToken = welcome.resume();
+        boolean wasReconnecting = session.welcomed(welcome.resume());
         myNick.set(welcome.nick());
-        status.set("Connected as " + welcome.nick());
+        session.connectedAs(welcome.nick());
         if (welcome.resumed()) {
             note("Reconnected: your session resumed");
             List<String> resumedRooms = welcome.rooms() == null ? List.of() : welcome.rooms();
@@ -976,19 +771,6 @@ public final class ChatViewModel {
 
     // --- helpers
 
-    private void forgetSession(String line) {
-        stopReconnecting();
-        resumeToken = null;
-        myNick.set("");
-        latency.set("");
-        joinedRooms.clear();
-        serverRooms.clear();
-        unconfirmedDrafts.clear();
-        whisperNotes.clear();
-        chats.forget(line);
-        recipient.set(Recipient.EVERYONE);
-    }
-
     private void refreshRecipients() {
         List<Recipient> choices = new ArrayList<>();
         ConversationViewModel conversation = chats.openProperty().get();
@@ -1006,21 +788,8 @@ public final class ChatViewModel {
         recipient.set(choices.contains(chosen) ? chosen : choices.get(0));
     }
 
-    private boolean isActive() {
-        return state.get() == ConnectionState.CONNECTING || state.get() == ConnectionState.CONNECTED;
-    }
-
     private String newRef(String prefix) {
         return prefix + (++nextRef);
-    }
-
-    static int parsePort(String text) {
-        try {
-            int value = Integer.parseInt(text.strip());
-            return value >= 1 && value <= 65_535 ? value : -1;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     private static long parseId(String id) {
@@ -1033,37 +802,17 @@ public final class ChatViewModel {
 
     // --- properties
 
-    public StringProperty hostProperty() {
-        return host;
+    /** The connection: where to, its state, reconnecting, password and certificates. */
+    public SessionViewModel session() {
+        return session;
     }
 
-    /** Whether to connect with TLS ({@code wss://}). */
-    public BooleanProperty secureProperty() {
-        return secure;
-    }
 
-    /** The password being typed, when the server asked for one. */
-    public StringProperty passwordProperty() {
-        return password;
-    }
 
-    /** The subject of the client certificate presented to servers that ask, or empty. */
-    public ReadOnlyStringProperty clientCertificateProperty() {
-        return clientCertificate.getReadOnlyProperty();
-    }
 
-    public ReadOnlyBooleanProperty passwordRequestedProperty() {
-        return passwordRequested.getReadOnlyProperty();
-    }
 
-    /** A certificate waiting for the user's decision, or null. */
-    public ReadOnlyObjectProperty<CertificateProblem> certificateProblemProperty() {
-        return certificateProblem.getReadOnlyProperty();
-    }
 
-    public StringProperty portProperty() {
-        return port;
-    }
+
 
     public StringProperty nicknameProperty() {
         return nickname;
@@ -1105,13 +854,7 @@ public final class ChatViewModel {
         return highlightWords;
     }
 
-    public ReadOnlyObjectProperty<ConnectionState> stateProperty() {
-        return state.getReadOnlyProperty();
-    }
 
-    public ReadOnlyStringProperty statusProperty() {
-        return status.getReadOnlyProperty();
-    }
 
     public ReadOnlyStringProperty nickErrorProperty() {
         return nickError.getReadOnlyProperty();
@@ -1121,10 +864,6 @@ public final class ChatViewModel {
         return myNick.getReadOnlyProperty();
     }
 
-    /** "lag 4 ms": the round trip of the last ping, or empty when not connected. */
-    public ReadOnlyStringProperty latencyProperty() {
-        return latency.getReadOnlyProperty();
-    }
 
     /** The Connect dialog's servers. */
     public ObservableList<SavedServer> savedServers() {
@@ -1136,25 +875,13 @@ public final class ChatViewModel {
         return roomsOnConnect;
     }
 
-    /** Whether the live connection is encrypted (TLS). */
-    public ReadOnlyBooleanProperty encryptedProperty() {
-        return encrypted.getReadOnlyProperty();
-    }
 
-    /** The SHA-256 fingerprint of the server's certificate on an encrypted connection, else empty. */
-    public ReadOnlyStringProperty fingerprintProperty() {
-        return fingerprint.getReadOnlyProperty();
-    }
 
     /** Unread lines in all conversations, for the window title. */
     public ReadOnlyIntegerProperty totalUnreadProperty() {
         return chats.totalUnreadProperty();
     }
 
-    /** True while the connection is lost and the model is waiting to try again. */
-    public ReadOnlyBooleanProperty reconnectingProperty() {
-        return reconnecting.getReadOnlyProperty();
-    }
 
     /** The rooms this client is in, in the order it joined them. */
     public ObservableList<String> joinedRooms() {
@@ -1181,24 +908,9 @@ public final class ChatViewModel {
         return chats.logProperty();
     }
 
-    /** Whether the window is connected now. */
-    public BooleanBinding connectedProperty() {
-        return connected;
-    }
 
-    /** Whether the window is connected, connecting or waiting to reconnect: the connection fields are locked. */
-    public BooleanBinding activeProperty() {
-        return active;
-    }
 
-    /** Whether the last attempt failed or the server refused the session. */
-    public BooleanBinding failedProperty() {
-        return failed;
-    }
 
-    public BooleanBinding canConnectProperty() {
-        return canConnect;
-    }
 
     public BooleanBinding canSendProperty() {
         return canSend;

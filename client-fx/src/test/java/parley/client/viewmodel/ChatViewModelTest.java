@@ -43,38 +43,38 @@ class ChatViewModelTest {
 
     @Test
     void startsDisconnectedWithDefaultsAndCanConnect() {
-        assertThat(model.hostProperty().get()).isEqualTo("localhost");
-        assertThat(model.portProperty().get()).isEqualTo("8025");
-        assertThat(model.stateProperty().get()).isEqualTo(ConnectionState.DISCONNECTED);
-        assertThat(model.canConnectProperty().get()).isTrue();
+        assertThat(model.session().hostProperty().get()).isEqualTo("localhost");
+        assertThat(model.session().portProperty().get()).isEqualTo("8025");
+        assertThat(model.session().stateProperty().get()).isEqualTo(ConnectionState.DISCONNECTED);
+        assertThat(model.session().canConnectProperty().get()).isTrue();
         assertThat(model.canSendProperty().get()).isFalse();
     }
 
     @Test
     void anInvalidPortOrEmptyHostCannotConnect() {
-        model.portProperty().set("80x");
-        assertThat(model.canConnectProperty().get()).isFalse();
+        model.session().portProperty().set("80x");
+        assertThat(model.session().canConnectProperty().get()).isFalse();
 
-        model.portProperty().set("70000");
-        assertThat(model.canConnectProperty().get()).isFalse();
+        model.session().portProperty().set("70000");
+        assertThat(model.session().canConnectProperty().get()).isFalse();
 
-        model.portProperty().set("8025");
-        model.hostProperty().set("  ");
-        assertThat(model.canConnectProperty().get()).isFalse();
+        model.session().portProperty().set("8025");
+        model.session().hostProperty().set("  ");
+        assertThat(model.session().canConnectProperty().get()).isFalse();
     }
 
     @Test
     void connectingShowsItsStateAndRemembersTheSettings() {
-        model.hostProperty().set("chat.example");
-        model.portProperty().set("9000");
+        model.session().hostProperty().set("chat.example");
+        model.session().portProperty().set("9000");
         model.nicknameProperty().set("alice");
 
         model.connect();
 
         assertThat(connection.connectedTo()).isEqualTo("chat.example:9000");
-        assertThat(model.statusProperty().get()).isEqualTo("Connecting to chat.example:9000…");
+        assertThat(model.session().statusProperty().get()).isEqualTo("Connecting to chat.example:9000…");
         assertThat(settings.saved).isEqualTo(new Settings("chat.example", 9000, "alice"));
-        assertThat(model.canConnectProperty().get()).isFalse();
+        assertThat(model.session().canConnectProperty().get()).isFalse();
     }
 
     @Test
@@ -84,8 +84,8 @@ class ChatViewModelTest {
         var next = new ChatViewModel(new FakeChatConnection(), Runnable::run, settings, trust, Clock.systemUTC(), "lobby",
                 new FakeScheduler(), new Backoff(() -> 1.0));
 
-        assertThat(next.hostProperty().get()).isEqualTo("example.org");
-        assertThat(next.portProperty().get()).isEqualTo("9999");
+        assertThat(next.session().hostProperty().get()).isEqualTo("example.org");
+        assertThat(next.session().portProperty().get()).isEqualTo("9999");
         assertThat(next.nicknameProperty().get()).isEqualTo("zoe");
     }
 
@@ -104,7 +104,7 @@ class ChatViewModelTest {
 
         assertThat(model.nicknameProperty().get()).isEqualTo("guest-3");
         assertThat(connection.sent()).noneMatch(ClientEvent.Nick.class::isInstance);
-        assertThat(model.statusProperty().get()).isEqualTo("Connected as guest-3");
+        assertThat(model.session().statusProperty().get()).isEqualTo("Connected as guest-3");
     }
 
     @Test
@@ -129,7 +129,7 @@ class ChatViewModelTest {
 
         assertThat(connection.lastSent(ClientEvent.Nick.class).nick()).isEqualTo("carol");
         assertThat(model.myNickProperty().get()).isEqualTo("carol");
-        assertThat(model.statusProperty().get()).isEqualTo("Connected as carol");
+        assertThat(model.session().statusProperty().get()).isEqualTo("Connected as carol");
         assertThat(model.nickErrorProperty().get()).isEmpty();
     }
 
@@ -347,9 +347,9 @@ class ChatViewModelTest {
 
         connection.fail("no Parley server at localhost:8025 (connection refused)");
 
-        assertThat(model.statusProperty().get()).isEqualTo("Failed: no Parley server at localhost:8025 (connection refused)");
+        assertThat(model.session().statusProperty().get()).isEqualTo("Failed: no Parley server at localhost:8025 (connection refused)");
         assertThat(texts()).anyMatch(text -> text.contains("connection refused"));
-        assertThat(model.canConnectProperty().get()).isTrue();
+        assertThat(model.session().canConnectProperty().get()).isTrue();
     }
 
     @Test
@@ -380,8 +380,8 @@ class ChatViewModelTest {
 
         connection.fail("connection lost: reset");
 
-        assertThat(model.reconnectingProperty().get()).isTrue();
-        assertThat(model.statusProperty().get()).isEqualTo("Reconnecting in 0.5 s (attempt 1)");
+        assertThat(model.session().reconnectingProperty().get()).isTrue();
+        assertThat(model.session().statusProperty().get()).isEqualTo("Reconnecting in 0.5 s (attempt 1)");
         assertThat(model.joinedRooms()).containsExactly("lobby");
         assertThat(model.draftProperty().get()).isEqualTo("half typed");
         assertThat(texts()).contains("Connection lost: connection lost: reset");
@@ -405,8 +405,8 @@ class ChatViewModelTest {
 
         assertThat(connection.sent()).first().isEqualTo(new ClientEvent.Join("lobby", "41", "j2"));
         assertThat(texts()).containsSubsequence("last seen", "Reconnected: your session resumed", "while away");
-        assertThat(model.reconnectingProperty().get()).isFalse();
-        assertThat(model.statusProperty().get()).isEqualTo("Connected as ann");
+        assertThat(model.session().reconnectingProperty().get()).isFalse();
+        assertThat(model.session().statusProperty().get()).isEqualTo("Connected as ann");
     }
 
     @Test
@@ -435,40 +435,40 @@ class ChatViewModelTest {
 
     @Test
     void anUntrustedCertificateStopsTheClientUntilTheUserTrustsIt() {
-        model.secureProperty().set(true);
-        model.hostProperty().set("chat.example");
+        model.session().secureProperty().set(true);
+        model.session().hostProperty().set("chat.example");
         model.connect();
         var problem = new CertificateProblem("chat.example", 8025, "AB:CD", null, "the certificate is self-signed");
 
         connection.failOnCertificate(problem);
         scheduler.runDue();
 
-        assertThat(model.certificateProblemProperty().get()).isEqualTo(problem);
-        assertThat(model.reconnectingProperty().get()).isFalse();
-        assertThat(model.statusProperty().get()).contains("not trusted");
+        assertThat(model.session().certificateProblemProperty().get()).isEqualTo(problem);
+        assertThat(model.session().reconnectingProperty().get()).isFalse();
+        assertThat(model.session().statusProperty().get()).contains("not trusted");
         assertThat(connection.resumeTokens()).hasSize(1);
 
         model.trustCertificate();
 
         assertThat(pins.pinned("chat.example:8025")).isEqualTo("AB:CD");
-        assertThat(model.certificateProblemProperty().get()).isNull();
+        assertThat(model.session().certificateProblemProperty().get()).isNull();
         assertThat(connection.resumeTokens()).hasSize(2);
         assertThat(connection.connectedTo()).isEqualTo("wss://chat.example:8025");
     }
 
     @Test
     void aChangedCertificateIsNotTrustedUnlessTheUserSaysSo() {
-        model.secureProperty().set(true);
+        model.session().secureProperty().set(true);
         model.connect();
         var changed = new CertificateProblem("localhost", 8025, "NE:WW", "OL:DD", "the certificate is self-signed");
 
         connection.failOnCertificate(changed);
-        model.distrustCertificate();
+        model.session().distrustCertificate();
 
         assertThat(changed.changed()).isTrue();
         assertThat(pins.pinned("localhost:8025")).isNull();
-        assertThat(model.certificateProblemProperty().get()).isNull();
-        assertThat(model.statusProperty().get()).contains("not trusted");
+        assertThat(model.session().certificateProblemProperty().get()).isNull();
+        assertThat(model.session().statusProperty().get()).contains("not trusted");
         assertThat(connection.resumeTokens()).hasSize(1);
     }
 
@@ -478,24 +478,24 @@ class ChatViewModelTest {
         Path p12 = TestCertificates.writePkcs12(folder.resolve("alice.p12"), TestCertificates.client(ca, "alice"),
                 "pw".toCharArray());
 
-        model.useClientCertificate(p12, "wrong".toCharArray());
-        assertThat(model.clientCertificateProperty().get()).isEmpty();
+        model.session().useClientCertificate(p12, "wrong".toCharArray());
+        assertThat(model.session().clientCertificateProperty().get()).isEmpty();
         assertThat(texts()).anyMatch(text -> text.startsWith("Cannot use alice.p12 as a client certificate"));
 
-        model.useClientCertificate(p12, "pw".toCharArray());
-        assertThat(model.clientCertificateProperty().get()).isEqualTo("CN=alice");
+        model.session().useClientCertificate(p12, "pw".toCharArray());
+        assertThat(model.session().clientCertificateProperty().get()).isEqualTo("CN=alice");
         assertThat(trust.clientCertificateName()).isEqualTo("CN=alice");
     }
 
     @Test
     void aWssUrlAsTheHostTurnsOnTlsWithItsPort() {
-        model.hostProperty().set("wss://chat.example.org:9443");
+        model.session().hostProperty().set("wss://chat.example.org:9443");
 
         model.connect();
 
-        assertThat(model.secureProperty().get()).isTrue();
-        assertThat(model.hostProperty().get()).isEqualTo("chat.example.org");
-        assertThat(model.portProperty().get()).isEqualTo("9443");
+        assertThat(model.session().secureProperty().get()).isTrue();
+        assertThat(model.session().hostProperty().get()).isEqualTo("chat.example.org");
+        assertThat(model.session().portProperty().get()).isEqualTo("9443");
         assertThat(connection.connectedTo()).isEqualTo("wss://chat.example.org:9443");
     }
 
@@ -504,14 +504,14 @@ class ChatViewModelTest {
         model.connect();
         connection.open();
         connection.serverSends(new ServerEvent.AuthRequired());
-        assertThat(model.passwordRequestedProperty().get()).isTrue();
+        assertThat(model.session().passwordRequestedProperty().get()).isTrue();
         assertThat(connection.sent()).isEmpty();
 
-        model.passwordProperty().set("open sesame");
-        model.submitPassword();
+        model.session().passwordProperty().set("open sesame");
+        model.session().submitPassword();
         assertThat(connection.lastSent(ClientEvent.Auth.class).password()).isEqualTo("open sesame");
-        assertThat(model.passwordRequestedProperty().get()).isFalse();
-        assertThat(model.passwordProperty().get()).isEmpty();
+        assertThat(model.session().passwordRequestedProperty().get()).isFalse();
+        assertThat(model.session().passwordProperty().get()).isEmpty();
         connection.serverSends(ServerEvent.Welcome.fresh("guest-1", "token-1"));
 
         connection.fail("the network went away");
@@ -521,7 +521,7 @@ class ChatViewModelTest {
         connection.serverSends(new ServerEvent.AuthRequired());
 
         assertThat(connection.sent()).containsExactly(new ClientEvent.Auth("open sesame", null));
-        assertThat(model.passwordRequestedProperty().get()).isFalse();
+        assertThat(model.session().passwordRequestedProperty().get()).isFalse();
     }
 
     @Test
@@ -530,21 +530,21 @@ class ChatViewModelTest {
         connection.serverSends(ServerEvent.Welcome.fresh("guest-1", "token-1"));
         model.disconnect();
 
-        model.hostProperty().set("elsewhere.example");
+        model.session().hostProperty().set("elsewhere.example");
         model.connect();
         connection.open();
         connection.clear();
         connection.serverSends(new ServerEvent.AuthRequired());
 
         assertThat(connection.sent()).isEmpty();
-        assertThat(model.passwordRequestedProperty().get()).isTrue();
+        assertThat(model.session().passwordRequestedProperty().get()).isTrue();
     }
 
     @Test
     void aWrongPasswordIsForgottenAndAskedForAgainNextTime() {
         connectGivingPassword("guess");
         connection.refuse("the server closed the connection (4501: wrong password)");
-        assertThat(model.statusProperty().get()).contains("wrong password");
+        assertThat(model.session().statusProperty().get()).contains("wrong password");
 
         model.connect();
         connection.open();
@@ -552,7 +552,7 @@ class ChatViewModelTest {
         connection.serverSends(new ServerEvent.AuthRequired());
 
         assertThat(connection.sent()).isEmpty();
-        assertThat(model.passwordRequestedProperty().get()).isTrue();
+        assertThat(model.session().passwordRequestedProperty().get()).isTrue();
     }
 
     @Test
@@ -591,7 +591,7 @@ class ChatViewModelTest {
 
         for (int attempt = 1; attempt <= 9; attempt++) {
             connection.fail("refused");
-            statuses.add(model.statusProperty().get());
+            statuses.add(model.session().statusProperty().get());
             scheduler.runDue();
         }
 
@@ -606,7 +606,7 @@ class ChatViewModelTest {
         connectAndWelcome("ann");
         connection.fail("lost");
 
-        model.reconnectNow();
+        model.session().reconnectNow();
 
         assertThat(connection.resumeTokens()).containsExactly(null, "token-1");
         assertThat(scheduler.waiting()).isEmpty();
@@ -619,9 +619,9 @@ class ChatViewModelTest {
 
         connection.refuse("the server closed the connection (4500: too many refused requests)");
 
-        assertThat(model.reconnectingProperty().get()).isFalse();
+        assertThat(model.session().reconnectingProperty().get()).isFalse();
         assertThat(scheduler.waiting()).isEmpty();
-        assertThat(model.statusProperty().get()).startsWith("Offline:").endsWith("not reconnecting");
+        assertThat(model.session().statusProperty().get()).startsWith("Offline:").endsWith("not reconnecting");
         assertThat(model.joinedRooms()).isEmpty();
     }
 
@@ -634,7 +634,7 @@ class ChatViewModelTest {
         scheduler.runDue();
 
         assertThat(connection.resumeTokens()).containsExactly((String) null);
-        assertThat(model.statusProperty().get()).isEqualTo("Disconnected");
+        assertThat(model.session().statusProperty().get()).isEqualTo("Disconnected");
     }
 
     @Test
@@ -674,8 +674,8 @@ class ChatViewModelTest {
         model.connect();
         connection.open();
         connection.serverSends(new ServerEvent.AuthRequired());
-        model.passwordProperty().set(password);
-        model.submitPassword();
+        model.session().passwordProperty().set(password);
+        model.session().submitPassword();
     }
 
     private ConversationViewModel conversation(String name) {

@@ -284,8 +284,8 @@ class ConversationRulesTest {
 
         model.disconnect();
         model.useServer(work);
-        assertThat(model.hostProperty().get()).isEqualTo("chat.example");
-        assertThat(model.secureProperty().get()).isTrue();
+        assertThat(model.session().hostProperty().get()).isEqualTo("chat.example");
+        assertThat(model.session().secureProperty().get()).isTrue();
         model.connect();
         connection.open();
         connection.clear();
