@@ -104,7 +104,10 @@ final class LogPane {
         following = true;
         int marker = indexOfMarker();
         list.scrollTo(marker >= 0 ? Math.max(0, marker - 2) : Math.max(0, shown.size() - 1));
-        following = marker < 0;
+        if (marker >= 0) {
+            // Shown from the "new messages" line: it follows new lines only if that already shows the end.
+            Platform.runLater(() -> following = isAtBottom());
+        }
         findAll();
     }
 
@@ -116,7 +119,7 @@ final class LogPane {
         };
     }
 
-    /** New lines: follow them when the user is at the bottom; scroll once per pulse, however many arrived. */
+    /** New lines: follow them when the user is at the bottom, at most every FOLLOW_MILLIS, however many arrived. */
     private void linesChanged() {
         if (!query.get().isEmpty()) {
             findAll();
