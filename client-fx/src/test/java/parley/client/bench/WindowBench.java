@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * posted to the FX thread every 5 ms measures how late the FX thread runs it. Prints the longest stall, the
  * percentiles, heap after GC and the time from JVM start to a shown window.
  *
- * <pre>./mvnw -q -pl client-fx test-compile exec:exec@window-bench</pre>
+ * <pre>./mvnw -q install -DskipTests   # once: the client needs the other modules installed
+ * ./mvnw -q -pl client-fx test-compile exec:exec@window-bench</pre>
  * (arguments: seconds, messages per second; defaults 30 and 500)
  */
 public final class WindowBench {
