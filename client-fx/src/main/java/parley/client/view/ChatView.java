@@ -397,7 +397,7 @@ public final class ChatView {
     }
 
     private void showCommands() {
-        var alert = new Alert(Alert.AlertType.INFORMATION, String.join("\n", model.commandHelp()), ButtonType.OK);
+        var alert = new Alert(Alert.AlertType.INFORMATION, String.join("\n", model.input().commandHelp()), ButtonType.OK);
         alert.setTitle("Commands");
         alert.setHeaderText("Type these in the input; Tab completes names and commands");
         alert.initOwner(root.getScene().getWindow());

@@ -18,6 +18,7 @@ import javafx.scene.layout.Region;
 import javafx.util.StringConverter;
 import parley.client.chat.TabCompleter;
 import parley.client.viewmodel.ChatViewModel;
+import parley.client.viewmodel.InputViewModel;
 import parley.client.viewmodel.ConversationViewModel;
 import parley.client.viewmodel.Recipient;
 
@@ -57,7 +58,7 @@ final class InputBar {
         draft.setId(ChatView.DRAFT);
         draft.getStyleClass().add("draft");
         draft.setWrapText(true);
-        draft.textProperty().bindBidirectional(model.draftProperty());
+        draft.textProperty().bindBidirectional(model.input().draftProperty());
         draft.prefRowCountProperty().bind(Bindings.createIntegerBinding(
                 () -> Math.max(1, Math.min(5, (int) draft.getText().chars().filter(c -> c == '\n').count() + 1)),
                 draft.textProperty()));
@@ -82,16 +83,16 @@ final class InputBar {
         counter.setId(ChatView.COUNTER);
         counter.getStyleClass().add("counter");
         counter.setMinWidth(Region.USE_PREF_SIZE);
-        counter.textProperty().bind(model.charactersLeftProperty().asString("%d left"));
-        counter.visibleProperty().bind(model.charactersLeftProperty().lessThanOrEqualTo(ChatViewModel.COUNTER_FROM));
+        counter.textProperty().bind(model.input().charactersLeftProperty().asString("%d left"));
+        counter.visibleProperty().bind(model.input().charactersLeftProperty().lessThanOrEqualTo(InputViewModel.COUNTER_FROM));
         counter.managedProperty().bind(counter.visibleProperty());
-        model.charactersLeftProperty().addListener((observable, old, left) ->
+        model.input().charactersLeftProperty().addListener((observable, old, left) ->
                 counter.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("over"), left.intValue() < 0));
 
         var send = new Button("Send");
         send.setId(ChatView.SEND);
-        send.disableProperty().bind(model.canSendProperty().not());
-        send.setOnAction(event -> model.send());
+        send.disableProperty().bind(model.input().canSendProperty().not());
+        send.setOnAction(event -> model.input().send());
         send.setMinWidth(Region.USE_PREF_SIZE);
         // Once connected, the cursor belongs where people type.
         model.session().connectedProperty().addListener((observable, was, connected) -> {
@@ -121,20 +122,20 @@ final class InputBar {
         KeyCode code = event.getCode();
         if (code == KeyCode.ENTER && !event.isShiftDown() && !event.isControlDown() && !event.isAltDown()) {
             event.consume();
-            model.send();
+            model.input().send();
         } else if (code == KeyCode.ENTER && event.isShiftDown()) {
             event.consume();
             draft.replaceSelection("\n");
         } else if (code == KeyCode.TAB && !event.isControlDown()) {
             event.consume();
-            TabCompleter.Result completed = model.complete(draft.getText(), draft.getCaretPosition());
+            TabCompleter.Result completed = model.input().complete(draft.getText(), draft.getCaretPosition());
             if (completed != null) {
                 draft.setText(completed.text());
                 draft.positionCaret(completed.caret());
             }
         } else if (code == KeyCode.UP && !event.isControlDown() && !event.isAltDown()
                 && !draft.getText(0, draft.getCaretPosition()).contains("\n")) {
-            String older = model.olderInput(draft.getText());
+            String older = model.input().olderInput(draft.getText());
             if (older != null) {
                 event.consume();
                 draft.setText(older);
@@ -142,7 +143,7 @@ final class InputBar {
             }
         } else if (code == KeyCode.DOWN && !event.isControlDown() && !event.isAltDown()
                 && !draft.getText(draft.getCaretPosition(), draft.getLength()).contains("\n")) {
-            String newer = model.newerInput();
+            String newer = model.input().newerInput();
             if (newer != null) {
                 event.consume();
                 draft.setText(newer);

@@ -1,8 +1,5 @@
 package parley.client.viewmodel;
 
-import javafx.beans.binding.Bindings;
-import javafx.beans.binding.BooleanBinding;
-import javafx.beans.binding.IntegerBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
@@ -14,12 +11,8 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import parley.client.chat.Command;
-import parley.client.chat.CommandParser;
-import parley.client.chat.InputHistory;
 import parley.client.chat.LogLine;
 import parley.client.chat.Mentions;
-import parley.client.chat.TabCompleter;
 import parley.client.connection.CertificateProblem;
 import parley.client.connection.ChatConnection;
 import parley.client.connection.ConnectionState;
@@ -31,35 +24,27 @@ import parley.protocol.ServerEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
  * One client window, free of controls: it reads what the server says into the conversations
- * ({@link ConversationsViewModel}), reads what the user types through the slash-command table, and keeps the
- * nickname, the rooms and the "To" choice. The connection itself (where to, reconnecting, password,
- * certificates) is the {@link SessionViewModel}'s. Every property and list is owned by the FX thread: call
+ * ({@link ConversationsViewModel}) and keeps the nickname, the rooms and the "To" choice. The connection itself
+ * (where to, reconnecting, password, certificates) is the {@link SessionViewModel}'s; the input line (commands,
+ * completion, history) is the {@link InputViewModel}'s, whose commands act on this window. Every property and list is owned by the FX thread: call
  * commands there, and give the constructor an executor that runs on it ({@code Platform::runLater} in the app,
  * {@code Runnable::run} in tests); connection events are moved onto it.
  */
 public final class ChatViewModel {
     /** Lines kept per conversation. */
     public static final int MAX_LOG_LINES = ConversationViewModel.MAX_LOG_LINES;
-    /** Longest message text unless the server says otherwise. */
-    public static final int DEFAULT_MAX_TEXT = 2_000;
-    /** From how many characters left the input shows a counter. */
-    public static final int COUNTER_FROM = 200;
     private static final String NICK_CLAIM_REF = "nick";
     private static final int MAX_REMEMBERED_WHISPERS = 1_000;
 
     // --- inputs
     private final StringProperty nickname = new SimpleStringProperty("");
-    private final StringProperty draft = new SimpleStringProperty("");
     private final StringProperty roomToJoin = new SimpleStringProperty("");
     private final ObjectProperty<Recipient> recipient = new SimpleObjectProperty<>(Recipient.EVERYONE);
     private final ObjectProperty<String> currentRoom = new SimpleObjectProperty<>();
@@ -76,10 +61,6 @@ public final class ChatViewModel {
     private final ObservableList<Recipient> recipientsView = FXCollections.unmodifiableObservableList(recipients);
     private final ObservableList<ServerEvent.RoomInfo> serverRoomsView = FXCollections.unmodifiableObservableList(serverRooms);
 
-    // --- derived
-    private final BooleanBinding canSend;
-    private final IntegerBinding charactersLeft;
-
     // --- internal state
     private final ChatConnection connection;
     private final Executor fxThread;
@@ -88,18 +69,11 @@ public final class ChatViewModel {
     private final ObservableList<String> roomsOnConnect = FXCollections.observableArrayList();
     private final ObservableList<SavedServer> savedServers = FXCollections.observableArrayList();
     private SavedServer.Store savedServerStore;
-    private final Scheduler scheduler;
     private final ConversationsViewModel chats;
     private final SessionViewModel session;
-    private final CommandParser commands = new CommandParser();
-    private final TabCompleter completer = new TabCompleter();
-    private final InputHistory history = new InputHistory();
+    private final InputViewModel input;
     private Runnable onQuit = () -> { };
     private final Set<String> seenWhisperIds = new LinkedHashSet<>();
-    /** Texts sent but not yet acknowledged, by ref: restored to the input if the server refuses them. */
-    private final Map<String, String> unconfirmedDrafts = new LinkedHashMap<>();
-    /** Whispers sent from a room through "To", by ref: the room gets a line once the server accepts them. */
-    private final Map<String, String[]> whisperNotes = new HashMap<>();
     private String claimedNick = "";
     private int nextRef;
     private boolean listRequested;
@@ -114,24 +88,11 @@ public final class ChatViewModel {
         if (initialRoom != null && !initialRoom.isBlank()) {
             roomsOnConnect.add(initialRoom.strip());
         }
-        this.scheduler = scheduler;
         this.chats = new ConversationsViewModel(fxThread, clock, scheduler);
         this.session = new SessionViewModel(connection, fxThread, settingsStore, trust, scheduler, backoff, new SessionEvents());
         var open = chats.openProperty();
-        var state = session.stateProperty();
         nickname.set(settingsStore.load().nick());
-        charactersLeft = Bindings.createIntegerBinding(
-                () -> DEFAULT_MAX_TEXT - draft.get().codePointCount(0, draft.get().length()), draft);
-        canSend = Bindings.createBooleanBinding(() -> {
-            String text = draft.get();
-            if (text.isBlank()) {
-                return false;
-            }
-            if (text.startsWith("/") && !text.startsWith("//")) {
-                return true;
-            }
-            return state.get() == ConnectionState.CONNECTED && chats.openProperty().get() != null && charactersLeft.get() >= 0;
-        }, state, draft, open, charactersLeft);
+        this.input = new InputViewModel(chats, session.connectedProperty(), new Typing());
 
         open.addListener((observable, old, conversation) -> {
             if (!switching) {
@@ -186,16 +147,10 @@ public final class ChatViewModel {
 
         @Override
         public void lost(String detail, boolean first) {
-            if (!first) {
-                return;
+            if (first) {
+                note("Connection lost: " + detail);
+                input.lost();
             }
-            note("Connection lost: " + detail);
-            String unconfirmed = unconfirmedDrafts.values().stream().reduce((older, newer) -> newer).orElse(null);
-            if (unconfirmed != null && draft.get().isEmpty()) {
-                // Maybe sent, maybe not: the user decides whether to send it again.
-                draft.set(unconfirmed);
-            }
-            unconfirmedDrafts.clear();
         }
 
         @Override
@@ -203,10 +158,80 @@ public final class ChatViewModel {
             myNick.set("");
             joinedRooms.clear();
             serverRooms.clear();
-            unconfirmedDrafts.clear();
-            whisperNotes.clear();
+            input.forget();
             chats.forget(reason);
             recipient.set(Recipient.EVERYONE);
+        }
+
+        @Override
+        public void note(String text) {
+            ChatViewModel.this.note(text);
+        }
+
+        @Override
+        public void noteError(String text) {
+            ChatViewModel.this.noteError(text);
+        }
+    }
+
+    /** What the input line's commands do to this window. */
+    private final class Typing implements InputViewModel.Window {
+        @Override
+        public boolean connected() {
+            return session.connectedProperty().get();
+        }
+
+        @Override
+        public void send(ClientEvent event) {
+            connection.send(event);
+        }
+
+        @Override
+        public String newRef(String prefix) {
+            return ChatViewModel.this.newRef(prefix);
+        }
+
+        @Override
+        public String myNick() {
+            return myNick.get();
+        }
+
+        @Override
+        public Recipient recipient() {
+            return recipient.get();
+        }
+
+        @Override
+        public List<String> roomNames() {
+            return serverRooms.stream().map(ServerEvent.RoomInfo::name).toList();
+        }
+
+        @Override
+        public void closeOrLeaveOpen() {
+            ChatViewModel.this.closeOrLeaveOpen();
+        }
+
+        @Override
+        public void openPrivate(String nick) {
+            ChatViewModel.this.openPrivate(nick);
+        }
+
+        @Override
+        public void rename(String nick) {
+            nickname.set(nick);
+            ChatViewModel.this.rename();
+        }
+
+        @Override
+        public void listRooms() {
+            listRequested = true;
+            refreshServerRooms();
+        }
+
+        @Override
+        public void quit() {
+            disconnect();
+            onQuit.run();
         }
 
         @Override
@@ -319,103 +344,6 @@ public final class ChatViewModel {
         session.setBackground(background);
     }
 
-    /**
-     * Reads the input line: a slash command, or text for the open conversation (a room, or a whisper when a
-     * person is chosen in "To" or the conversation is private).
-     */
-    public void send() {
-        String text = draft.get();
-        if (text.isBlank()) {
-            return;
-        }
-        Command command = commands.parse(text);
-        history.add(text);
-        if (command instanceof Command.Say say) {
-            sendText(say.text());
-        } else if (command instanceof Command.Join join) {
-            if (requireConnection()) {
-                connection.send(new ClientEvent.Join(join.room(), newRef("j")));
-                draft.set("");
-            }
-        } else if (command instanceof Command.Part part) {
-            draft.set("");
-            if (part.room() != null) {
-                leave(part.room());
-            } else {
-                closeOrLeaveOpen();
-            }
-        } else if (command instanceof Command.Msg msg) {
-            if (requireConnection()) {
-                chats.privateConversation(msg.nick(), true);
-                String ref = newRef("m");
-                connection.send(new ClientEvent.Whisper(msg.nick(), msg.text(), ref));
-                unconfirmedDrafts.put(ref, text);
-                draft.set("");
-            }
-        } else if (command instanceof Command.Query query) {
-            draft.set("");
-            openPrivate(query.nick());
-        } else if (command instanceof Command.Nick nick) {
-            draft.set("");
-            nickname.set(nick.nick());
-            rename();
-        } else if (command instanceof Command.ListRooms) {
-            if (requireConnection()) {
-                draft.set("");
-                listRequested = true;
-                refreshServerRooms();
-            }
-        } else if (command instanceof Command.Clear) {
-            draft.set("");
-            clearOpen();
-        } else if (command instanceof Command.Help help) {
-            draft.set("");
-            commands.help(help.command()).forEach(this::note);
-        } else if (command instanceof Command.Quit) {
-            draft.set("");
-            disconnect();
-            onQuit.run();
-        } else if (command instanceof Command.Invalid invalid) {
-            noteError(invalid.message());
-        }
-    }
-
-    private void sendText(String text) {
-        ConversationViewModel conversation = chats.openProperty().get();
-        if (!requireConnection()) {
-            return;
-        }
-        if (conversation == null) {
-            noteError("Nothing is open to send to: join a room (/join ROOM) or open a conversation (/query NICK)");
-            return;
-        }
-        int length = text.codePointCount(0, text.length());
-        if (length > DEFAULT_MAX_TEXT) {
-            noteError("The message is " + length + " characters long; the server takes at most " + DEFAULT_MAX_TEXT);
-            return;
-        }
-        String ref = newRef("m");
-        Recipient to = recipient.get();
-        if (!conversation.isRoom()) {
-            connection.send(new ClientEvent.Whisper(conversation.name(), text, ref));
-        } else if (to.isEveryone()) {
-            connection.send(new ClientEvent.Say(conversation.name(), text, ref));
-        } else {
-            connection.send(new ClientEvent.Whisper(to.nick(), text, ref));
-            whisperNotes.put(ref, new String[]{conversation.name(), to.nick(), text});
-        }
-        unconfirmedDrafts.put(ref, text);
-        draft.set("");
-    }
-
-    private boolean requireConnection() {
-        if (!session.connectedProperty().get()) {
-            noteError("Not connected: connect first (Server → Connect…)");
-            return false;
-        }
-        return true;
-    }
-
     /** Asks for the nickname in the field; the field returns to the current one if the server refuses. */
     public void rename() {
         String wanted = nickname.get().strip();
@@ -492,31 +420,6 @@ public final class ChatViewModel {
         if (session.connectedProperty().get()) {
             connection.send(new ClientEvent.Rooms(null));
         }
-    }
-
-    /** Completes the word before the caret (Tab); null when nothing matches. */
-    public TabCompleter.Result complete(String text, int caret) {
-        ConversationViewModel conversation = chats.openProperty().get();
-        List<String> nicks = new ArrayList<>(conversation == null ? List.of() : conversation.nicksForCompletion());
-        nicks.remove(myNick.get());
-        List<String> roomNames = new ArrayList<>();
-        serverRooms.forEach(room -> roomNames.add(room.name()));
-        return completer.complete(text, caret, nicks, commands.names(), roomNames);
-    }
-
-    /** The line typed before the one shown (Up), or null. */
-    public String olderInput(String current) {
-        return history.previous(current);
-    }
-
-    /** The line typed after the one shown (Down), or null. */
-    public String newerInput() {
-        return history.next();
-    }
-
-    /** The slash commands, for the Help menu. */
-    public List<String> commandHelp() {
-        return commands.help(null);
     }
 
     // --- what the connection reports
@@ -736,10 +639,9 @@ public final class ChatViewModel {
     }
 
     private void onOk(ServerEvent.Ok ok) {
-        unconfirmedDrafts.remove(ok.ref());
-        String[] note = whisperNotes.remove(ok.ref());
-        if (note != null && chats.room(note[0]) != null) {
-            chats.add(chats.room(note[0]), LogLine.of(LogLine.Kind.WHISPER_NOTE, clock.millis(), note[1], note[2]), true);
+        InputViewModel.WhisperNote note = input.confirmed(ok.ref());
+        if (note != null && chats.room(note.room()) != null) {
+            chats.add(chats.room(note.room()), LogLine.of(LogLine.Kind.WHISPER_NOTE, clock.millis(), note.to(), note.text()), true);
         }
     }
 
@@ -750,11 +652,7 @@ public final class ChatViewModel {
             note("Nickname refused: " + error.message());
             return;
         }
-        whisperNotes.remove(error.ref());
-        String unsent = unconfirmedDrafts.remove(error.ref());
-        if (unsent != null && draft.get().isEmpty()) {
-            draft.set(unsent);
-        }
+        input.refused(error.ref());
         noteError(error.message());
     }
 
@@ -802,6 +700,11 @@ public final class ChatViewModel {
 
     // --- properties
 
+    /** The input line: what is typed, commands, completion, history. */
+    public InputViewModel input() {
+        return input;
+    }
+
     /** The connection: where to, its state, reconnecting, password and certificates. */
     public SessionViewModel session() {
         return session;
@@ -818,9 +721,6 @@ public final class ChatViewModel {
         return nickname;
     }
 
-    public StringProperty draftProperty() {
-        return draft;
-    }
 
     public StringProperty roomToJoinProperty() {
         return roomToJoin;
@@ -912,12 +812,5 @@ public final class ChatViewModel {
 
 
 
-    public BooleanBinding canSendProperty() {
-        return canSend;
-    }
 
-    /** Characters the draft may still grow by; negative when it is too long to send. */
-    public IntegerBinding charactersLeftProperty() {
-        return charactersLeft;
-    }
 }

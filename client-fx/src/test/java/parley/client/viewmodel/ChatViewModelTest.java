@@ -47,7 +47,7 @@ class ChatViewModelTest {
         assertThat(model.session().portProperty().get()).isEqualTo("8025");
         assertThat(model.session().stateProperty().get()).isEqualTo(ConnectionState.DISCONNECTED);
         assertThat(model.session().canConnectProperty().get()).isTrue();
-        assertThat(model.canSendProperty().get()).isFalse();
+        assertThat(model.input().canSendProperty().get()).isFalse();
     }
 
     @Test
@@ -240,21 +240,21 @@ class ChatViewModelTest {
         connectAndWelcome("ann");
         join("lobby", "ann", "bob");
         model.recipientProperty().set(Recipient.person("bob"));
-        model.draftProperty().set("psst");
+        model.input().draftProperty().set("psst");
 
-        model.send();
+        model.input().send();
 
         assertThat(connection.lastSent(ClientEvent.Whisper.class)).isEqualTo(new ClientEvent.Whisper("bob", "psst", "m2"));
-        assertThat(model.draftProperty().get()).isEmpty();
+        assertThat(model.input().draftProperty().get()).isEmpty();
     }
 
     @Test
     void withEveryoneChosenTheMessageGoesToTheOpenRoom() {
         connectAndWelcome("ann");
         join("lobby", "ann", "bob");
-        model.draftProperty().set("hello");
+        model.input().draftProperty().set("hello");
 
-        model.send();
+        model.input().send();
 
         assertThat(connection.lastSent(ClientEvent.Say.class)).isEqualTo(new ClientEvent.Say("lobby", "hello", "m2"));
     }
@@ -305,12 +305,12 @@ class ChatViewModelTest {
         connectAndWelcome("ann");
         join("lobby", "ann", "bob");
         model.recipientProperty().set(Recipient.person("bob"));
-        model.draftProperty().set("are you there?");
-        model.send();
+        model.input().draftProperty().set("are you there?");
+        model.input().send();
 
         connection.serverSends(ServerEvent.Error.of("m2", parley.protocol.ErrorReason.NO_SUCH_USER, "no user named bob"));
 
-        assertThat(model.draftProperty().get()).isEqualTo("are you there?");
+        assertThat(model.input().draftProperty().get()).isEqualTo("are you there?");
         assertThat(lines().get(lines().size() - 1)).isEqualTo(LogLine.of(LogLine.Kind.ERROR, NOW, null, "no user named bob"));
     }
 
@@ -318,27 +318,27 @@ class ChatViewModelTest {
     void aConfirmedMessageDoesNotComeBack() {
         connectAndWelcome("ann");
         join("lobby", "ann");
-        model.draftProperty().set("hello");
-        model.send();
+        model.input().draftProperty().set("hello");
+        model.input().send();
         connection.serverSends(new ServerEvent.Ok("m2", "1"));
 
         connection.serverSends(ServerEvent.Error.of("m2", parley.protocol.ErrorReason.BAD_FIELD, "late"));
 
-        assertThat(model.draftProperty().get()).isEmpty();
+        assertThat(model.input().draftProperty().get()).isEmpty();
     }
 
     @Test
     void blankDraftsAndMessagesWithoutARoomCannotBeSent() {
         connectAndWelcome("ann");
-        model.draftProperty().set("no room yet");
-        assertThat(model.canSendProperty().get()).isFalse();
+        model.input().draftProperty().set("no room yet");
+        assertThat(model.input().canSendProperty().get()).isFalse();
 
         join("lobby", "ann");
-        model.draftProperty().set("   ");
-        assertThat(model.canSendProperty().get()).isFalse();
+        model.input().draftProperty().set("   ");
+        assertThat(model.input().canSendProperty().get()).isFalse();
 
-        model.draftProperty().set("now");
-        assertThat(model.canSendProperty().get()).isTrue();
+        model.input().draftProperty().set("now");
+        assertThat(model.input().canSendProperty().get()).isTrue();
     }
 
     @Test
@@ -376,14 +376,14 @@ class ChatViewModelTest {
     void aLostConnectionKeepsRoomsAndDraftAndReconnectsWithTheResumeToken() {
         connectAndWelcome("ann");
         join("lobby", "ann", "bob");
-        model.draftProperty().set("half typed");
+        model.input().draftProperty().set("half typed");
 
         connection.fail("connection lost: reset");
 
         assertThat(model.session().reconnectingProperty().get()).isTrue();
         assertThat(model.session().statusProperty().get()).isEqualTo("Reconnecting in 0.5 s (attempt 1)");
         assertThat(model.joinedRooms()).containsExactly("lobby");
-        assertThat(model.draftProperty().get()).isEqualTo("half typed");
+        assertThat(model.input().draftProperty().get()).isEqualTo("half typed");
         assertThat(texts()).contains("Connection lost: connection lost: reset");
         scheduler.runDue();
         assertThat(connection.resumeTokens()).containsExactly(null, "token-1");
@@ -641,12 +641,12 @@ class ChatViewModelTest {
     void aMessageUnconfirmedWhenTheConnectionDroppedReturnsToTheInput() {
         connectAndWelcome("ann");
         join("lobby", "ann");
-        model.draftProperty().set("did this arrive?");
-        model.send();
+        model.input().draftProperty().set("did this arrive?");
+        model.input().send();
 
         connection.fail("lost");
 
-        assertThat(model.draftProperty().get()).isEqualTo("did this arrive?");
+        assertThat(model.input().draftProperty().get()).isEqualTo("did this arrive?");
     }
 
     @Test

@@ -160,14 +160,14 @@ class ConversationRulesTest {
     @Test
     void sendingInAPrivateConversationWhispersAndAToChoiceInARoomLeavesALineThere() {
         model.openPrivate("bob");
-        model.draftProperty().set("just us");
-        model.send();
+        model.input().draftProperty().set("just us");
+        model.input().send();
         assertThat(connection.sent()).last().isEqualTo(new ClientEvent.Whisper("bob", "just us", "m1"));
 
         model.currentRoomProperty().set("lobby");
         model.recipientProperty().set(Recipient.person("carol"));
-        model.draftProperty().set("for carol");
-        model.send();
+        model.input().draftProperty().set("for carol");
+        model.input().send();
         connection.serverSends(new ServerEvent.Ok("m2", "w9"));
 
         assertThat(lobby().lines()).last().satisfies(line -> {
@@ -219,31 +219,31 @@ class ConversationRulesTest {
 
     @Test
     void aMessageOverTheLimitIsRefusedBeforeSending() {
-        model.draftProperty().set("x".repeat(ChatViewModel.DEFAULT_MAX_TEXT + 1));
-        assertThat(model.charactersLeftProperty().get()).isEqualTo(-1);
-        assertThat(model.canSendProperty().get()).isFalse();
+        model.input().draftProperty().set("x".repeat(InputViewModel.DEFAULT_MAX_TEXT + 1));
+        assertThat(model.input().charactersLeftProperty().get()).isEqualTo(-1);
+        assertThat(model.input().canSendProperty().get()).isFalse();
         int sent = connection.sent().size();
 
-        model.send();
+        model.input().send();
 
         assertThat(connection.sent()).hasSize(sent);
         assertThat(attic().lines()).last().extracting(LogLine::kind).isEqualTo(LogLine.Kind.ERROR);
-        assertThat(model.draftProperty().get()).hasSize(ChatViewModel.DEFAULT_MAX_TEXT + 1);
+        assertThat(model.input().draftProperty().get()).hasSize(InputViewModel.DEFAULT_MAX_TEXT + 1);
     }
 
     @Test
     void helpAndUnknownCommandsAreLocalLines() {
-        model.draftProperty().set("/help join");
-        model.send();
-        model.draftProperty().set("/frobnicate");
-        model.send();
+        model.input().draftProperty().set("/help join");
+        model.input().send();
+        model.input().draftProperty().set("/frobnicate");
+        model.input().send();
 
         assertThat(attic().lines()).extracting(LogLine::text).contains("/join ROOM — join a room (and open it)");
         assertThat(attic().lines()).last().satisfies(line -> {
             assertThat(line.kind()).isEqualTo(LogLine.Kind.ERROR);
             assertThat(line.text()).contains("/help");
         });
-        assertThat(model.draftProperty().get()).isEqualTo("/frobnicate");
+        assertThat(model.input().draftProperty().get()).isEqualTo("/frobnicate");
     }
 
     @Test
