@@ -62,8 +62,9 @@ final class MemberList {
             members = FXCollections.observableArrayList(conversation.name(), model.myNickProperty().get());
         }
         list.setItems(new SortedList<>(members, String.CASE_INSENSITIVE_ORDER));
-        header.textProperty().bind(Bindings.size(members).asString(
-                conversation != null && !conversation.isRoom() ? "Private: %d people" : "%d members"));
+        boolean room = conversation == null || conversation.isRoom();
+        header.textProperty().bind(Bindings.createStringBinding(() -> !room ? "Private: 2 people"
+                : members.size() == 1 ? "1 member" : members.size() + " members", members));
     }
 
     private final class MemberCell extends ListCell<String> {
