@@ -197,30 +197,13 @@ public final class ChatView {
         });
         var server = new Menu("Server", null, connect, disconnect, new SeparatorMenuItem(), quit);
 
-        var themes = new ToggleGroup();
-        var themeMenu = new Menu("Theme");
-        for (Theme theme : Theme.values()) {
-            var choice = new RadioMenuItem(theme.label());
-            choice.setToggleGroup(themes);
-            choice.setSelected(options.themeProperty().get() == theme);
-            choice.setOnAction(event -> options.themeProperty().set(theme));
-            options.themeProperty().addListener((observable, old, now) -> choice.setSelected(now == theme));
-            themeMenu.getItems().add(choice);
-        }
+        var themeMenu = choices("Theme", Theme.values(), Theme::label, options.themeProperty());
         var zoom = new Menu("Zoom", null,
                 item("Larger", "Shortcut+=", () -> options.zoomBy(ViewOptions.ZOOM_STEP)),
                 item("Smaller", "Shortcut+-", () -> options.zoomBy(-ViewOptions.ZOOM_STEP)),
                 item("Normal size", "Shortcut+0", () -> options.zoomProperty().set(1.0)));
-        var joins = new ToggleGroup();
-        var joinsMenu = new Menu("Joins and leaves");
-        for (JoinsAndLeaves mode : JoinsAndLeaves.values()) {
-            var choice = new RadioMenuItem(mode.label());
-            choice.setToggleGroup(joins);
-            choice.setSelected(model.joinsAndLeavesProperty().get() == mode);
-            choice.setOnAction(event -> model.joinsAndLeavesProperty().set(mode));
-            model.joinsAndLeavesProperty().addListener((observable, old, now) -> choice.setSelected(now == mode));
-            joinsMenu.getItems().add(choice);
-        }
+        var joinsMenu = choices("Joins and leaves", JoinsAndLeaves.values(), JoinsAndLeaves::label,
+                model.joinsAndLeavesProperty());
         var seconds = new CheckMenuItem("Show seconds");
         seconds.selectedProperty().bindBidirectional(options.showSecondsProperty());
         var memberList = new CheckMenuItem("Member list");
@@ -273,6 +256,22 @@ public final class ChatView {
                 item("Commands", "F1", this::showCommands),
                 item("About Parley", null, this::showAbout));
         return new MenuBar(server, view, conversation, help);
+    }
+
+    /** A menu of radio items, one per value, kept in step with the property both ways. */
+    private static <T> Menu choices(String text, T[] values, java.util.function.Function<T, String> label,
+                                    javafx.beans.property.ObjectProperty<T> property) {
+        var group = new ToggleGroup();
+        var menu = new Menu(text);
+        for (T value : values) {
+            var choice = new RadioMenuItem(label.apply(value));
+            choice.setToggleGroup(group);
+            choice.setSelected(property.get() == value);
+            choice.setOnAction(event -> property.set(value));
+            property.addListener((observable, old, now) -> choice.setSelected(now == value));
+            menu.getItems().add(choice);
+        }
+        return menu;
     }
 
     private static MenuItem item(String text, String accelerator, Runnable action) {

@@ -17,6 +17,7 @@ import javafx.scene.layout.Priority;
 import javafx.stage.FileChooser;
 import parley.client.viewmodel.ChatViewModel;
 import parley.client.viewmodel.SavedServer;
+import parley.client.viewmodel.SessionViewModel;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ final class ConnectDialog {
                 fill(chosen);
             }
         });
-        fill(new SavedServer("", model.session().hostProperty().get(), parsePort(model.session().portProperty().get()),
+        fill(new SavedServer("", model.session().hostProperty().get(), SessionViewModel.parsePort(model.session().portProperty().get()),
                 model.session().secureProperty().get(), model.nicknameProperty().get(), List.copyOf(model.roomsOnConnect()), "", false));
         name.setPromptText("a name for this server");
         rooms.setPromptText("lobby, help (comma separated)");
@@ -139,7 +140,7 @@ final class ConnectDialog {
 
     /** The form as a server, or null (and the reason shown) when host or port is not usable. */
     private SavedServer read() {
-        int portNumber = parsePort(port.getText());
+        int portNumber = SessionViewModel.parsePort(port.getText());
         if (host.getText().isBlank() || portNumber < 0) {
             problem.setText("A host and a port from 1 to 65535 are needed");
             return null;
@@ -150,14 +151,5 @@ final class ConnectDialog {
         String label = name.getText().isBlank() ? host.getText().strip() + ":" + portNumber : name.getText().strip();
         return new SavedServer(label, host.getText().strip(), portNumber, secure.isSelected(), nick.getText().strip(),
                 roomList, certificate.getText().strip(), atStart.isSelected());
-    }
-
-    private static int parsePort(String text) {
-        try {
-            int value = Integer.parseInt(text.strip());
-            return value >= 1 && value <= 65_535 ? value : -1;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }

@@ -33,7 +33,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -59,7 +61,9 @@ final class LogPane {
     private final Consumer<String> openLink;
     private final ListView<LogLine> list = new ListView<>();
     private final StringProperty query = new SimpleStringProperty("");
-    private final ObservableList<Integer> matches = FXCollections.observableArrayList();
+    private final List<Integer> matches = new ArrayList<>();
+    /** Line index to its position among the matches: a cell asks for its own at every update. */
+    private final Map<Integer, Integer> matchPositions = new HashMap<>();
     private final IntegerProperty currentMatch = new SimpleIntegerProperty(-1);
     private final ReadOnlyIntegerWrapper matchCount = new ReadOnlyIntegerWrapper();
     private FilteredList<LogLine> shown = new FilteredList<>(FXCollections.observableArrayList());
@@ -224,7 +228,12 @@ final class LogPane {
             }
         }
         boolean grew = !matches.isEmpty() && found.size() > matches.size();
-        matches.setAll(found);
+        matches.clear();
+        matches.addAll(found);
+        matchPositions.clear();
+        for (int i = 0; i < found.size(); i++) {
+            matchPositions.put(found.get(i), i);
+        }
         matchCount.set(found.size());
         if (found.isEmpty()) {
             currentMatch.set(-1);
@@ -285,7 +294,7 @@ final class LogPane {
         protected void updateItem(LogLine line, boolean empty) {
             super.updateItem(line, empty);
             boolean seconds = options.showSecondsProperty().get();
-            int matchPosition = empty ? -1 : matches.indexOf(getIndex());
+            int matchPosition = empty ? -1 : matchPositions.getOrDefault(getIndex(), -1);
             String look = matchPosition < 0 ? "" : matchPosition == currentMatch.get() ? "find-current" : "find-match";
             if (!empty && line == drawnLine && query.get().equals(drawnQuery) && seconds == drawnSeconds
                     && look.equals(drawnLook)) {

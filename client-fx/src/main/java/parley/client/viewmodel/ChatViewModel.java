@@ -207,6 +207,11 @@ public final class ChatViewModel {
         }
 
         @Override
+        public void leave(String room) {
+            ChatViewModel.this.leave(room);
+        }
+
+        @Override
         public void closeOrLeaveOpen() {
             ChatViewModel.this.closeOrLeaveOpen();
         }
@@ -710,17 +715,9 @@ public final class ChatViewModel {
         return session;
     }
 
-
-
-
-
-
-
-
     public StringProperty nicknameProperty() {
         return nickname;
     }
-
 
     public StringProperty roomToJoinProperty() {
         return roomToJoin;
@@ -754,8 +751,6 @@ public final class ChatViewModel {
         return highlightWords;
     }
 
-
-
     public ReadOnlyStringProperty nickErrorProperty() {
         return nickError.getReadOnlyProperty();
     }
@@ -763,7 +758,6 @@ public final class ChatViewModel {
     public ReadOnlyStringProperty myNickProperty() {
         return myNick.getReadOnlyProperty();
     }
-
 
     /** The Connect dialog's servers. */
     public ObservableList<SavedServer> savedServers() {
@@ -775,13 +769,10 @@ public final class ChatViewModel {
         return roomsOnConnect;
     }
 
-
-
     /** Unread lines in all conversations, for the window title. */
     public ReadOnlyIntegerProperty totalUnreadProperty() {
         return chats.totalUnreadProperty();
     }
-
 
     /** The rooms this client is in, in the order it joined them. */
     public ObservableList<String> joinedRooms() {

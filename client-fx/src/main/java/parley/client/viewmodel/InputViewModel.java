@@ -44,6 +44,8 @@ public final class InputViewModel {
         /** Room names for completing {@code /join}. */
         List<String> roomNames();
 
+        void leave(String room);
+
         void closeOrLeaveOpen();
 
         void openPrivate(String nick);
@@ -120,7 +122,7 @@ public final class InputViewModel {
         } else if (command instanceof Command.Part part) {
             draft.set("");
             if (part.room() != null) {
-                leave(part.room());
+                window.leave(part.room());
             } else {
                 window.closeOrLeaveOpen();
             }
@@ -149,12 +151,6 @@ public final class InputViewModel {
             window.listRooms();
         }
         draft.set("");
-    }
-
-    void leave(String room) {
-        if (window.connected()) {
-            window.send(new ClientEvent.Leave(room, window.newRef("l")));
-        }
     }
 
     private void sendText(String text) {

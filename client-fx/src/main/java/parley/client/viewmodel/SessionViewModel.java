@@ -348,7 +348,8 @@ public final class SessionViewModel {
         return host.get().strip() + ":" + port.get().strip();
     }
 
-    static int parsePort(String text) {
+    /** The port typed, or -1 when it is not one from 1 to 65535. */
+    public static int parsePort(String text) {
         try {
             int value = Integer.parseInt(text.strip());
             return value >= 1 && value <= 65_535 ? value : -1;

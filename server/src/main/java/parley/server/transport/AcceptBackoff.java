@@ -110,11 +110,6 @@ final class AcceptBackoff implements IOStrategy {
         return String.valueOf(failure);
     }
 
-    /** How many accepts have failed since the server started. */
-    long failedAccepts() {
-        return failedAccepts.get();
-    }
-
     @Override
     public Executor getThreadPoolFor(Connection connection, IOEvent ioEvent) {
         return strategy.getThreadPoolFor(connection, ioEvent);
