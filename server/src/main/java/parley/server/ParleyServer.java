@@ -10,10 +10,10 @@ import parley.server.access.OriginPolicy;
 import parley.server.access.Password;
 import parley.server.chat.Chat;
 import parley.server.chat.ChatLimits;
-import parley.server.chat.ClusterChat;
-import parley.server.chat.ClusterStore;
-import parley.server.chat.LocalChat;
+import parley.server.chat.ChatService;
+import parley.server.chat.ClusterUnavailable;
 import parley.server.chat.Names;
+import parley.server.cluster.ClusterBackplane;
 import parley.server.cluster.ClusterOptions;
 import parley.server.cluster.RedisClusterStore;
 import parley.server.routing.ChatHandlers;
@@ -111,6 +111,11 @@ public final class ParleyServer implements Callable<Integer> {
             description = "Pings and pongs a client may send per second, bursts of twice that; more closes with 1008 (default: ${DEFAULT-VALUE}; 0 = no limit).")
     int controlRate;
 
+    @Option(names = "--max-waiting-requests", paramLabel = "N",
+            defaultValue = "" + TransportLimits.DEFAULT_MAX_WAITING_REQUESTS,
+            description = "Requests of one client read while an earlier one waits for the cluster; more closes with 1008 (default: ${DEFAULT-VALUE}).")
+    int maxWaitingRequests;
+
     @Option(names = "--ping-interval", paramLabel = "SECONDS",
             defaultValue = "" + TransportLimits.DEFAULT_PING_INTERVAL_SECONDS,
             description = "How often each client is pinged (default: ${DEFAULT-VALUE}; 0 = never).")
@@ -197,7 +202,7 @@ public final class ParleyServer implements Callable<Integer> {
     /** Wires an in-memory chat to a WebSocket server and starts it; tests use this too. */
     public static WebSocketServer start(String host, int port, ChatLimits chatLimits, TransportLimits transportLimits)
             throws IOException {
-        return start(host, port, new LocalChat(CODEC, chatLimits, Clock.systemUTC()), transportLimits);
+        return start(host, port, ChatService.alone(CODEC, chatLimits, Clock.systemUTC()), transportLimits);
     }
 
     /** Wires a chat (alone or one node of a cluster) to a WebSocket server and starts it. */
@@ -221,11 +226,12 @@ public final class ParleyServer implements Callable<Integer> {
     /**
      * A cluster node's chat, started: connected to Redis, listening to the cluster, its first lease taken.
      *
-     * @throws ClusterStore.Unavailable when Redis cannot be reached
+     * @throws ClusterUnavailable when Redis cannot be reached
      */
-    public static ClusterChat clusterChat(ClusterOptions options, ChatLimits chatLimits) {
+    public static ChatService clusterChat(ClusterOptions options, ChatLimits chatLimits) {
         var store = new RedisClusterStore(options.redisUri(), options.timeout(), options.maxQueuedEvents());
-        var chat = new ClusterChat(CODEC, chatLimits, Clock.systemUTC(), store, options.lease());
+        var chat = new ChatService(CODEC, chatLimits, Clock.systemUTC(),
+                ClusterBackplane.withOwnThreads(CODEC, chatLimits, store, options.lease()));
         chat.start();
         return chat;
     }
@@ -304,7 +310,7 @@ public final class ParleyServer implements Callable<Integer> {
                     Duration.ofSeconds(graceSeconds), ChatLimits.DEFAULT_RECENT_WHISPERS);
             transportLimits = new TransportLimits(maxFrameBytes, maxOutboundBytes, rate, burst, maxRefused,
                     maxConnections, maxConnectionsPerAddress, seconds(pingIntervalSeconds), seconds(pingTimeoutSeconds),
-                    seconds(handshakeTimeoutSeconds), controlRate);
+                    seconds(handshakeTimeoutSeconds), controlRate, maxWaitingRequests);
             access = access();
             tls = tls();
             if (redisUri != null && !redisUri.isBlank()) {
@@ -324,13 +330,13 @@ public final class ParleyServer implements Callable<Integer> {
                     + " --redis-timeout > 0, --cluster-queue >= 1, --redis redis://HOST:PORT)");
             return 2;
         }
-        Chat chat;
+        ChatService chat;
         if (clusterOptions == null) {
-            chat = new LocalChat(CODEC, chatLimits, Clock.systemUTC());
+            chat = ChatService.alone(CODEC, chatLimits, Clock.systemUTC());
         } else {
             try {
                 chat = clusterChat(clusterOptions, chatLimits);
-            } catch (ClusterStore.Unavailable e) {
+            } catch (ClusterUnavailable e) {
                 spec.commandLine().getErr().println("parley-server: " + e.getMessage());
                 return 1;
             }
@@ -353,9 +359,7 @@ public final class ParleyServer implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Stopping: closing connections with 1001 (going away)");
             server.stop();
-            if (chat instanceof ClusterChat node) {
-                node.close();
-            }
+            chat.close();
             stopped.countDown();
         }, "parley-shutdown"));
         stopped.await();

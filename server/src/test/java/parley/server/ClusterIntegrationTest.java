@@ -14,8 +14,9 @@ import parley.protocol.ServerEvent.Message;
 import parley.protocol.ServerEvent.Presence;
 import parley.protocol.ServerEvent.WhisperMessage;
 import parley.server.chat.ChatLimits;
-import parley.server.chat.ClusterChat;
-import parley.server.chat.ClusterEvent;
+import parley.server.chat.ChatService;
+import parley.server.cluster.ClusterBackplane;
+import parley.server.cluster.ClusterEvent;
 import parley.server.cluster.RedisClusterStore;
 import parley.server.transport.TransportLimits;
 import parley.server.transport.WebSocketServer;
@@ -52,7 +53,7 @@ class ClusterIntegrationTest {
     private final List<WireClient> clients = new ArrayList<>();
 
     /** One server process's worth: its chat, its Redis connection and its WebSocket port. */
-    private record Node(ClusterChat chat, RedisClusterStore store, WebSocketServer server) {
+    private record Node(ChatService chat, ClusterBackplane backplane, RedisClusterStore store, WebSocketServer server) {
         int port() {
             return server.port();
         }
@@ -104,9 +105,11 @@ class ClusterIntegrationTest {
 
     private Node startNode(int maxQueuedEvents) throws IOException {
         var store = new RedisClusterStore(redisUri(), Duration.ofMillis(500), maxQueuedEvents);
-        var chat = new ClusterChat(new EventCodec(), ChatLimits.defaults(), Clock.systemUTC(), store, LEASE);
+        var codec = new EventCodec();
+        var backplane = ClusterBackplane.withOwnThreads(codec, ChatLimits.defaults(), store, LEASE);
+        var chat = new ChatService(codec, ChatLimits.defaults(), Clock.systemUTC(), backplane);
         chat.start();
-        return new Node(chat, store, ParleyServer.start("127.0.0.1", 0, chat, TransportLimits.defaults()));
+        return new Node(chat, backplane, store, ParleyServer.start("127.0.0.1", 0, chat, TransportLimits.defaults()));
     }
 
     private static String redisUri() {
@@ -289,8 +292,8 @@ class ClusterIntegrationTest {
         bob.await(Message.class, m -> m.text().equals("before"));
 
         redis.stop();
-        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> !nodes.get(0).chat().isInCluster()
-                && !nodes.get(1).chat().isInCluster());
+        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> !nodes.get(0).backplane().isInCluster()
+                && !nodes.get(1).backplane().isInCluster());
         say(alice, "lobby", "while cut off");
         assertThat(ann.await(Message.class, m -> m.text().equals("while cut off")).id()).isEqualTo("2");
         alice.send("{\"type\":\"nick\",\"nick\":\"alicia\",\"ref\":\"n\"}");
@@ -301,7 +304,7 @@ class ClusterIntegrationTest {
         assertThat(ann.await(WhisperMessage.class).text()).isEqualTo("next door");
 
         redis = startRedisOn(redisPort);
-        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> nodes.stream().allMatch(node -> node.chat().isInCluster()));
+        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> nodes.stream().allMatch(node -> node.backplane().isInCluster()));
         assertThat(bob.await(ServerEvent.Missed.class).count()).isEqualTo(1);
 
         say(bob, "lobby", "after");
@@ -342,10 +345,10 @@ class ClusterIntegrationTest {
         sender.start();
         Thread.sleep(600);
         redis.stop();
-        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> !nodes.get(0).chat().isInCluster());
+        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> !nodes.get(0).backplane().isInCluster());
         Thread.sleep(600);
         redis = startRedisOn(redisPort);
-        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> nodes.stream().allMatch(node -> node.chat().isInCluster()));
+        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> nodes.stream().allMatch(node -> node.backplane().isInCluster()));
         Thread.sleep(600);
         stop.set(true);
         sender.join();
@@ -406,7 +409,7 @@ class ClusterIntegrationTest {
         assertThat(up.body()).contains("\"mode\":\"cluster\"", "\"clusterReachable\":true");
 
         redis.stop();
-        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> !nodes.get(0).chat().isInCluster());
+        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> !nodes.get(0).backplane().isInCluster());
         HttpResponse<String> down = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(down.statusCode()).isEqualTo(503);
         assertThat(down.body()).contains("\"clusterReachable\":false");

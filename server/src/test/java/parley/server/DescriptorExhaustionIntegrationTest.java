@@ -68,6 +68,10 @@ class DescriptorExhaustionIntegrationTest {
         int port = startServer();
         var before = RawWebSocket.connect(port, null);
         before.await(ServerEvent.Welcome.class);
+        // The child runs from class directories, where loading a class opens a file: one request first loads the
+        // classes that answer requests (from the server's jar they load without opening anything).
+        before.sendText("{\"type\":\"rooms\",\"ref\":\"warm\"}");
+        before.await(ServerEvent.Ok.class);
 
         exhaust(port);
         before.sendText("{\"type\":\"rooms\",\"ref\":\"during\"}");

@@ -13,7 +13,7 @@ import parley.server.access.LoginThrottle;
 import parley.server.access.OriginPolicy;
 import parley.server.access.Password;
 import parley.server.chat.ChatLimits;
-import parley.server.chat.LocalChat;
+import parley.server.chat.ChatService;
 import parley.server.transport.TlsSettings;
 import parley.server.transport.TransportLimits;
 import parley.server.transport.WebSocketServer;
@@ -52,7 +52,7 @@ class SecurityIntegrationTest {
     }
 
     private WebSocketServer start(Access access, TlsSettings tls) throws IOException {
-        var chat = new LocalChat(new EventCodec(), ChatLimits.defaults(), Clock.systemUTC());
+        var chat = ChatService.alone(new EventCodec(), ChatLimits.defaults(), Clock.systemUTC());
         WebSocketServer server = ParleyServer.start("127.0.0.1", 0, chat, TransportLimits.defaults(), access, tls);
         servers.add(server);
         return server;

@@ -20,7 +20,7 @@ import parley.protocol.ServerEvent;
 import parley.server.chat.ChatLimits;
 import parley.server.chat.ChatUser;
 import parley.server.chat.EncodedEvent;
-import parley.server.chat.LocalChat;
+import parley.server.chat.ChatService;
 import parley.server.chat.Peer;
 import parley.server.routing.ChatHandlers;
 import parley.server.routing.EventRouter;
@@ -73,7 +73,7 @@ public class HotPathBenchmark {
     @Setup(Level.Trial)
     public void fillRoom() {
         // History off: a stored message is then only counted, not kept, however long the run.
-        var chat = new LocalChat(codec, ChatLimits.defaults().withHistory(0, 0), Clock.systemUTC());
+        var chat = ChatService.alone(codec, ChatLimits.defaults().withHistory(0, 0), Clock.systemUTC());
         router = ChatHandlers.router(chat, codec);
         for (int i = 0; i < members; i++) {
             ChatUser member = chat.connect(new CountingPeer());

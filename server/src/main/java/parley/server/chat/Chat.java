@@ -4,12 +4,14 @@ import parley.protocol.ServerEvent;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The chat: who is connected under which nickname, who is in which room, and delivery of room messages and
- * whispers. This is the one seam between the protocol handlers and where the chat's state lives: the
- * in-memory {@link LocalChat}, or {@link ClusterChat} for one node of several sharing a Redis.
- * Methods are thread-safe; each client's own requests arrive one at a time.
+ * whispers. This is the one seam between the protocol handlers and the chat's rules ({@link ChatService}), which
+ * hold alone or share through a {@link Backplane} with the other servers of a cluster. Methods are thread-safe and
+ * never block; a request that needs the other servers completes later. A client's requests must be handed over
+ * one at a time, each after the previous one completed.
  */
 public interface Chat {
 
@@ -17,10 +19,11 @@ public interface Chat {
     ChatUser connect(Peer peer);
 
     /**
-     * Attaches a new connection to the user holding this resume token (dropped or not yet noticed as dropped),
-     * sends it a resumed {@code welcome} and the whispers held for it. Null when the token is unknown or expired.
+     * Attaches a new connection to the user holding this resume token (dropped or not yet noticed as dropped), here
+     * or on another server, sends it a resumed {@code welcome} and the whispers held for it. Completes with null
+     * when the token is unknown or expired.
      */
-    ChatUser resume(String resumeToken, Peer peer);
+    CompletionStage<ChatUser> resume(String resumeToken, Peer peer);
 
     /** The user quit through this connection: it leaves all its rooms at once and its nickname is free. */
     void disconnect(ChatUser user, Peer peer);
@@ -34,19 +37,19 @@ public interface Chat {
     /** Lets users dropped longer than the grace period go, as if they had quit. Call periodically. */
     void expireDroppedUsers();
 
-    Outcome rename(ChatUser user, String nick);
+    CompletionStage<Outcome> rename(ChatUser user, String nick);
 
     /** Joins a room; {@code since} (or null) is the last message id the client saw there. */
-    Outcome join(ChatUser user, String room, String since);
+    CompletionStage<Outcome> join(ChatUser user, String room, String since);
 
-    Outcome leave(ChatUser user, String room);
+    CompletionStage<Outcome> leave(ChatUser user, String room);
 
-    Outcome say(ChatUser user, String room, String text);
+    CompletionStage<Outcome> say(ChatUser user, String room, String text);
 
-    Outcome whisper(ChatUser user, String to, String text);
+    CompletionStage<Outcome> whisper(ChatUser user, String to, String text);
 
     /** The rooms that have members, sorted by name. */
-    List<ServerEvent.RoomInfo> rooms();
+    CompletionStage<List<ServerEvent.RoomInfo>> rooms();
 
     /** A few facts for operators (the server's {@code /health} page): mode, users connected here, rooms. */
     Map<String, Object> health();

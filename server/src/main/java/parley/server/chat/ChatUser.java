@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * serialised on the user's monitor (lock order: user, then room).
  */
 public final class ChatUser {
+    private final long serial;
     private volatile Peer peer;
     private volatile String nick;
     private final Set<Room> rooms = ConcurrentHashMap.newKeySet();
@@ -30,9 +31,15 @@ public final class ChatUser {
     private record RecentWhisper(long sentAt, EncodedEvent frame) {
     }
 
-    ChatUser(Peer peer, String nick) {
+    ChatUser(long serial, Peer peer, String nick) {
+        this.serial = serial;
         this.peer = peer;
         this.nick = nick;
+    }
+
+    /** This user's number on this server, never given to another user of it. */
+    public long serial() {
+        return serial;
     }
 
     public Peer peer() {
@@ -47,11 +54,13 @@ public final class ChatUser {
         this.nick = newNick;
     }
 
-    Set<Room> rooms() {
+    /** The rooms the user is in here; a concurrent set, safe to read without a monitor. */
+    public Set<Room> rooms() {
         return rooms;
     }
 
-    String resumeToken() {
+    /** The token that resumes this user now; read it holding the user's monitor. */
+    public String resumeToken() {
         return resumeToken;
     }
 
@@ -59,7 +68,7 @@ public final class ChatUser {
         resumeToken = token;
     }
 
-    boolean isGone() {
+    public boolean isGone() {
         return gone;
     }
 

@@ -10,19 +10,23 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A room: its members, buffered messages and message counter. Every method must be called holding the room's
- * monitor; {@link LocalChat} does so, and sends to members inside it so that everyone sees one order.
+ * A room as this server sees it: the members connected here, the messages it has shown, and the id of the last
+ * one. Ids only go up; an id that was never shown here (a gap) counts as a missed message for a joiner asking
+ * {@code since} an earlier id. Every method must be called holding the room's monitor: events are sent to members
+ * inside it, so that every member sees one order.
  */
-final class Room {
-    private final String name;
+public final class Room {
     private final String key;
     private final int historySize;
     private final int bufferSize;
+    private volatile String name;
     private final Set<ChatUser> members = new LinkedHashSet<>();
     /** Members who resumed and have not joined again yet: they catch up with "since", not live. */
     private final Set<ChatUser> awaitingRejoin = new HashSet<>();
-    private final ArrayDeque<ServerEvent.Message> history = new ArrayDeque<>();
-    private long lastMessageNumber;
+    private final ArrayDeque<ServerEvent.Message> buffer = new ArrayDeque<>();
+    private long lastId;
+    /** Joins under way: the room stays open for them even while it has no members. */
+    private int arriving;
     private boolean closed;
 
     Room(String name, String key, int historySize, int bufferSize) {
@@ -32,15 +36,20 @@ final class Room {
         this.bufferSize = bufferSize;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    String key() {
+    /** Takes the spelling the room has elsewhere (its first member chose it). */
+    public void adoptName(String canonical) {
+        name = canonical;
+    }
+
+    public String key() {
         return key;
     }
 
-    Set<ChatUser> members() {
+    public Set<ChatUser> members() {
         return members;
     }
 
@@ -62,6 +71,15 @@ final class Room {
         return awaitingRejoin.isEmpty() || !awaitingRejoin.contains(member);
     }
 
+    /** Sends an event to every member listening live, but {@code except} (or to all when it is null). */
+    public void sendToListening(EncodedEvent frame, ChatUser except) {
+        for (ChatUser member : members) {
+            if (member != except && isListening(member)) {
+                member.peer().send(frame);
+            }
+        }
+    }
+
     List<String> memberNicks() {
         List<String> nicks = new ArrayList<>(members.size());
         for (ChatUser member : members) {
@@ -71,46 +89,88 @@ final class Room {
         return nicks;
     }
 
+    /** The id of the last message shown here, 0 before the first. */
+    public long lastId() {
+        return lastId;
+    }
+
+    /** A message under the id after the last one shown here; {@link #show} it next. */
+    public ServerEvent.Message number(String from, String text, long timestamp) {
+        return new ServerEvent.Message(Long.toString(lastId + 1), name, from, text, timestamp);
+    }
+
+    /** Shows a message to the members listening and keeps it for joiners; its id must be above {@link #lastId}. */
+    public void show(ServerEvent.Message message, EncodedEvent frame) {
+        lastId = Long.parseLong(message.id());
+        keep(message);
+        sendToListening(frame, null);
+    }
+
+    /** Ids up to {@code id} will not be shown here. */
+    public void skipTo(long id) {
+        lastId = Math.max(lastId, id);
+    }
+
+    /** Starts a room that exists elsewhere: its last id and its recent messages, oldest first. */
+    public void seed(long last, List<ServerEvent.Message> recent) {
+        buffer.clear();
+        recent.forEach(this::keep);
+        lastId = Math.max(lastId, last);
+    }
+
+    private void keep(ServerEvent.Message message) {
+        if (bufferSize > 0) {
+            if (buffer.size() == bufferSize) {
+                buffer.removeFirst();
+            }
+            buffer.addLast(message);
+        }
+    }
+
     /** The most recent messages, as a plain joiner gets them. */
     List<ServerEvent.Message> history() {
-        List<ServerEvent.Message> all = List.copyOf(history);
+        List<ServerEvent.Message> all = List.copyOf(buffer);
         return all.subList(Math.max(0, all.size() - historySize), all.size());
     }
 
     /**
-     * Every buffered message after message number {@code since}, and how many after it are no longer buffered.
-     * A number beyond the newest one belongs to an earlier room of this name: the joiner gets plain history.
+     * Every buffered message after id {@code since}, and how many after it are not here (no longer buffered, or
+     * never shown here). An id beyond the newest one belongs to an earlier room of this name: the joiner gets
+     * plain history.
      */
     History historySince(long since) {
-        if (since > lastMessageNumber) {
+        if (since > lastId) {
             return new History(history(), 0);
         }
-        // Buffered ids are consecutive, so the messages after "since" are the buffer's tail.
-        long firstBuffered = lastMessageNumber - history.size() + 1;
-        int missed = (int) Math.max(0, firstBuffered - since - 1);
-        List<ServerEvent.Message> all = List.copyOf(history);
-        int from = (int) Math.max(0, since - firstBuffered + 1);
-        return new History(all.subList(from, all.size()), missed);
+        List<ServerEvent.Message> after = new ArrayList<>();
+        for (ServerEvent.Message message : buffer) {
+            if (Long.parseLong(message.id()) > since) {
+                after.add(message);
+            }
+        }
+        long missed = lastId - since - after.size();
+        return new History(after, (int) Math.min(Integer.MAX_VALUE, Math.max(0, missed)));
     }
 
     /** Messages for a joiner, and how many were lost beyond the buffer. */
     record History(List<ServerEvent.Message> messages, int missed) {
     }
 
-    /** Stores a message under the room's next id: ids count up from 1 with no gaps. */
-    ServerEvent.Message store(String from, String text, long timestamp) {
-        var message = new ServerEvent.Message(Long.toString(++lastMessageNumber), name, from, text, timestamp);
-        if (bufferSize > 0) {
-            if (history.size() == bufferSize) {
-                history.removeFirst();
-            }
-            history.addLast(message);
-        }
-        return message;
+    void arriving() {
+        arriving++;
     }
 
-    /** A closed room has lost its last member and left the room map; a joiner must create a new one. */
-    boolean isClosed() {
+    void arrived() {
+        arriving--;
+    }
+
+    /** Neither members nor joins under way: the room can close. */
+    boolean isUnused() {
+        return members.isEmpty() && arriving == 0;
+    }
+
+    /** A closed room has left the room map; a joiner must create a new one. */
+    public boolean isClosed() {
         return closed;
     }
 

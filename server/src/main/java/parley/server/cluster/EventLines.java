@@ -1,7 +1,5 @@
 package parley.server.cluster;
 
-import parley.server.chat.ClusterEvent;
-
 import java.util.List;
 
 /**
@@ -14,7 +12,7 @@ final class EventLines {
 
     static String encode(ClusterEvent event) {
         if (event instanceof ClusterEvent.RoomMessage m) {
-            return lines("M", m.origin(), m.roomKey(), Long.toString(m.id()), m.json());
+            return roomMessageHead(m.origin(), m.roomKey()) + m.id() + "\n" + m.serial() + "\n" + m.json();
         } else if (event instanceof ClusterEvent.RoomEvent e) {
             return lines("R", e.origin(), e.roomKey(), e.json());
         } else if (event instanceof ClusterEvent.NickChange n) {
@@ -31,9 +29,9 @@ final class EventLines {
     static ClusterEvent decode(String text) {
         try {
             String kind = text.substring(0, text.indexOf('\n'));
-            String[] f = text.substring(kind.length() + 1).split("\n", kind.equals("M") ? 4 : 3);
+            String[] f = text.substring(kind.length() + 1).split("\n", kind.equals("M") ? 5 : 3);
             return switch (kind) {
-                case "M" -> new ClusterEvent.RoomMessage(f[0], f[1], Long.parseLong(f[2]), f[3]);
+                case "M" -> new ClusterEvent.RoomMessage(f[0], f[1], Long.parseLong(f[2]), Long.parseLong(f[3]), f[4]);
                 case "R" -> new ClusterEvent.RoomEvent(f[0], f[1], f[2]);
                 case "N" -> new ClusterEvent.NickChange(f[0], f[1].isEmpty() ? List.of() : List.of(f[1].split("\t")), f[2]);
                 case "W" -> new ClusterEvent.Whisper(f[0], f[1], f[2]);
@@ -43,6 +41,11 @@ final class EventLines {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** A room message's line up to its id: the store that numbers the message writes the rest. */
+    static String roomMessageHead(String origin, String roomKey) {
+        return "M\n" + origin + "\n" + roomKey + "\n";
     }
 
     private static String lines(String... fields) {

@@ -1,7 +1,6 @@
 package parley.server.cluster;
 
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -12,7 +11,7 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -21,28 +20,32 @@ import io.lettuce.core.resource.Delay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import parley.protocol.ServerEvent;
-import parley.server.chat.ClusterEvent;
-import parley.server.chat.ClusterStore;
+import parley.server.chat.Backplane;
+import parley.server.chat.ClusterUnavailable;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
- * The cluster's shared state in one Redis (a single server or a primary; not Redis Cluster, because the scripts
- * touch keys of several rooms at once). Keys, all under {@code parley:}:
+ * The cluster's shared state in one Redis (a single server, a primary, or a primary found through Sentinel; not
+ * Redis Cluster, because the scripts touch keys of several rooms at once), spoken to through Lettuce's asynchronous
+ * API: no call waits for Redis. Keys, all under {@code parley:}:
  * <ul>
  *   <li>{@code node:ID} — a node's lease; {@code nodes} — every node that may hold seats;
  *       {@code seats:ID} — a node's seats as {@code ROOMKEY\nNICKKEY}</li>
@@ -52,8 +55,10 @@ import java.util.function.Supplier;
  *       buffer, entry id {@code 0-ID}</li>
  *   <li>{@code resume:TOKEN} — a session to resume on any node; {@code guests} — the guest nickname counter</li>
  * </ul>
- * Events go out on the channel {@code parley:events}, one line per field. Commands that cannot reach Redis
- * fail at once (Lettuce rejects commands while disconnected and reconnects by itself) or after the timeout.
+ * Events go out on the channel {@code parley:events}, one line per field ({@link EventLines}); a room message is
+ * stored and published by one script, so every node receives a room's messages in id order. Commands that cannot
+ * reach Redis fail at once (Lettuce rejects commands while disconnected and reconnects by itself) or after the
+ * timeout.
  */
 public final class RedisClusterStore implements ClusterStore {
     private static final Logger log = LoggerFactory.getLogger(RedisClusterStore.class);
@@ -64,12 +69,36 @@ public final class RedisClusterStore implements ClusterStore {
     private static final String GUESTS = PREFIX + "guests";
     private static final int RENEW_CHUNK = 500;
 
-    private static final String ADD_MEMBER = """
+    private static final String ENTER = """
             redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
             local name = redis.call('HGET', KEYS[1], ARGV[1])
-            local added = redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
+            redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
             redis.call('SADD', KEYS[3], ARGV[1] .. '\\n' .. ARGV[3])
-            return {name, added}""";
+            local recent = {}
+            if tonumber(ARGV[5]) > 0 then
+              recent = redis.call('XREVRANGE', KEYS[5], '+', '-', 'COUNT', ARGV[5])
+            end
+            return {name, redis.call('GET', KEYS[4]) or '0', redis.call('HVALS', KEYS[2]), recent}""";
+    private static final String TAKE_NICK = """
+            local v = redis.call('GET', KEYS[1])
+            if (not v) or string.sub(v, 1, #ARGV[1]) == ARGV[1] then
+              redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+              return 1
+            end
+            return 0""";
+    private static final String APPEND = """
+            local id = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(ARGV[5])) + 1
+            local digits = string.format('%d', id)
+            redis.call('SET', KEYS[1], digits)
+            if tonumber(ARGV[4]) > 0 then
+              redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[4], '0-' .. digits,
+                'from', ARGV[1], 'text', ARGV[2], 'ts', ARGV[3], 'o', ARGV[6], 'n', ARGV[7])
+            end
+            redis.call('PUBLISH', ARGV[8], ARGV[9] .. digits .. '\\n' .. ARGV[7] .. '\\n' .. ARGV[10] .. digits .. ARGV[11])
+            return id""";
+    private static final String RAISE_GUESTS = """
+            if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+            return 0""";
     private static final String REMOVE_MEMBER = """
             redis.call('SREM', KEYS[3], ARGV[1] .. '\\n' .. ARGV[2])
             local v = redis.call('HGET', KEYS[2], ARGV[2])
@@ -92,13 +121,6 @@ public final class RedisClusterStore implements ClusterStore {
             local v = redis.call('GET', KEYS[1])
             if v and string.sub(v, 1, #ARGV[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
             return 0""";
-    private static final String TAKE_OVER_NICK = """
-            local v = redis.call('GET', KEYS[1])
-            if (not v) or string.sub(v, 1, #ARGV[1]) == ARGV[1] then
-              redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-              return 1
-            end
-            return 0""";
     private static final String RENEW_NICKS = """
             local conflicts = {}
             for i, k in ipairs(KEYS) do
@@ -115,14 +137,6 @@ public final class RedisClusterStore implements ClusterStore {
     private static final String SAVE_ALL = """
             for i, k in ipairs(KEYS) do redis.call('SET', k, ARGV[i + 1], 'PX', ARGV[1]) end
             return 0""";
-    private static final String APPEND = """
-            local id = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(ARGV[5])) + 1
-            local digits = string.format('%d', id)
-            redis.call('SET', KEYS[1], digits)
-            if tonumber(ARGV[4]) > 0 then
-              redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[4], '0-' .. digits, 'from', ARGV[1], 'text', ARGV[2], 'ts', ARGV[3])
-            end
-            return id""";
     private static final String RAISE_LAST_ID = """
             local v = tonumber(redis.call('GET', KEYS[1]) or '0')
             if v < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
@@ -185,18 +199,18 @@ public final class RedisClusterStore implements ClusterStore {
     private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
-    private final RedisCommands<String, String> redis;
+    private final RedisAsyncCommands<String, String> redis;
     private final StatefulRedisPubSubConnection<String, String> events;
-    private final Map<String, String> scriptDigests = new ConcurrentHashMap<>();
     private final ExecutorService eventThread;
     private volatile Consumer<ClusterEvent> listener = event -> { };
 
     /**
      * Connects to Redis.
      *
+     * @param redisUri        {@code redis://}, {@code rediss://} or {@code redis-sentinel://} (Lettuce's URI syntax)
      * @param maxQueuedEvents cluster events received and not yet handled; beyond it events are dropped (room
      *                        messages are fetched again from the history, presence is lost) and a warning logged
-     * @throws Unavailable when Redis cannot be reached now
+     * @throws ClusterUnavailable when Redis cannot be reached now
      */
     public RedisClusterStore(String redisUri, Duration commandTimeout, int maxQueuedEvents) {
         byte[] id = new byte[6];
@@ -221,24 +235,19 @@ public final class RedisClusterStore implements ClusterStore {
         });
         try {
             this.connection = client.connect();
-            this.redis = connection.sync();
+            this.redis = connection.async();
             this.events = client.connectPubSub();
         } catch (RedisException e) {
             client.shutdown();
             resources.shutdown();
             eventThread.shutdownNow();
-            throw new Unavailable("cannot reach Redis at " + redisUri + ": " + rootMessage(e), e);
+            throw new ClusterUnavailable("cannot reach Redis at " + redisUri + ": " + rootMessage(e), e);
         }
     }
 
     @Override
     public String nodeId() {
         return nodeId;
-    }
-
-    @Override
-    public boolean isUp() {
-        return connection.isOpen() && events.isOpen();
     }
 
     @Override
@@ -253,25 +262,26 @@ public final class RedisClusterStore implements ClusterStore {
                     return;
                 }
                 try {
-                    // Handled off Lettuce's I/O thread: handlers call Redis and wait for the answer.
+                    // Handled off Lettuce's I/O thread, which must go on reading replies.
                     eventThread.execute(() -> listener.accept(event));
                 } catch (RejectedExecutionException e) {
                     log.warn("Cluster event queue full: dropped {}", event.getClass().getSimpleName());
                 }
             }
         });
-        call(() -> {
+        try {
             events.sync().subscribe(CHANNEL);
-            return null;
-        });
+        } catch (RedisException e) {
+            throw new ClusterUnavailable("cannot subscribe to " + CHANNEL + ": " + rootMessage(e), e);
+        }
     }
 
     @Override
     public void stop() {
         eventThread.shutdownNow();
         try {
-            redis.del(key("node:", nodeId));
-        } catch (RuntimeException e) {
+            redis.del(key("node:", nodeId)).get(1, TimeUnit.SECONDS);
+        } catch (Exception e) {
             // Gone anyway when its lease runs out.
         }
         abandon();
@@ -291,140 +301,173 @@ public final class RedisClusterStore implements ClusterStore {
     }
 
     @Override
-    public long nextGuestNumber() {
-        return call(() -> redis.incr(GUESTS));
+    public CompletionStage<Long> takeGuestNumbers(int count) {
+        return call(redis.incrby(GUESTS, count));
     }
 
     @Override
-    public boolean claimNick(String nickKey, String owner, String nick, long leaseMillis) {
-        return call(() -> "OK".equals(redis.set(key("nick:", nickKey), owner + "|" + nick, SetArgs.Builder.nx().px(leaseMillis))));
+    public CompletionStage<Void> raiseGuestNumbers(long atLeast) {
+        return done(script(RAISE_GUESTS, ScriptOutputType.INTEGER, keys(GUESTS), Long.toString(atLeast)));
     }
 
     @Override
-    public void releaseNick(String nickKey, String owner) {
-        script(RELEASE_NICK, ScriptOutputType.INTEGER, keys(key("nick:", nickKey)), owner + "|");
+    public CompletionStage<Boolean> takeNick(String nickKey, String oldOwner, String newOwner, String nick, long leaseMillis) {
+        return this.<Long>script(TAKE_NICK, ScriptOutputType.INTEGER, keys(key("nick:", nickKey)),
+                oldOwner + "|", newOwner + "|" + nick, Long.toString(leaseMillis)).thenApply(taken -> taken == 1);
     }
 
     @Override
-    public boolean takeOverNick(String nickKey, String oldOwner, String newOwner, String nick, long leaseMillis) {
-        Long taken = script(TAKE_OVER_NICK, ScriptOutputType.INTEGER, keys(key("nick:", nickKey)),
-                oldOwner + "|", newOwner + "|" + nick, Long.toString(leaseMillis));
-        return taken == 1;
+    public CompletionStage<Void> releaseNick(String nickKey, String owner) {
+        return done(script(RELEASE_NICK, ScriptOutputType.INTEGER, keys(key("nick:", nickKey)), owner + "|"));
     }
 
     @Override
-    public String nickHolder(String nickKey) {
-        String value = call(() -> redis.get(key("nick:", nickKey)));
-        return value == null ? null : value.substring(value.indexOf('|') + 1);
+    public CompletionStage<String> nickHolder(String nickKey) {
+        return call(redis.get(key("nick:", nickKey))).thenApply(value -> value == null ? null : afterBar(value));
     }
 
     @Override
-    public Membership addMember(String roomKey, String roomName, String nickKey, String owner, String nick) {
-        List<Object> result = script(ADD_MEMBER, ScriptOutputType.MULTI,
-                keys(ROOMS, key("members:", roomKey), key("seats:", nodeId)), roomKey, roomName, nickKey, owner + "|" + nick);
-        return new Membership((String) result.get(0), ((Long) result.get(1)) == 1);
+    @SuppressWarnings("unchecked")
+    public CompletionStage<Entry> enter(Seat seat, int recent) {
+        return this.<List<Object>>script(ENTER, ScriptOutputType.MULTI,
+                keys(ROOMS, key("members:", seat.roomKey()), key("seats:", nodeId), key("seq:", seat.roomKey()),
+                        key("history:", seat.roomKey())),
+                seat.roomKey(), seat.roomName(), seat.nickKey(), seat.owner() + "|" + seat.nick(),
+                Integer.toString(recent)).thenApply(result -> {
+            String name = (String) result.get(0);
+            List<String> members = new ArrayList<>();
+            ((List<Object>) result.get(2)).forEach(value -> members.add(afterBar((String) value)));
+            List<StoredMessage> messages = new ArrayList<>();
+            for (Object entry : (List<Object>) result.get(3)) {
+                List<Object> pair = (List<Object>) entry;
+                messages.add(0, stored((String) pair.get(0), name, fields((List<Object>) pair.get(1))));
+            }
+            return new Entry(name, members, Long.parseLong((String) result.get(1)), messages);
+        });
     }
 
-    @Override
-    public void removeMember(String roomKey, String nickKey, String owner) {
-        script(REMOVE_MEMBER, ScriptOutputType.INTEGER,
-                keys(ROOMS, key("members:", roomKey), key("seats:", nodeId), key("seq:", roomKey), key("history:", roomKey)),
-                roomKey, nickKey, owner + "|");
-    }
-
-    @Override
-    public void renameMember(List<String> roomKeys, String oldNickKey, String newNickKey, String owner, String nick) {
-        for (String roomKey : roomKeys) {
-            script(RENAME_MEMBER, ScriptOutputType.INTEGER, keys(key("members:", roomKey), key("seats:", nodeId)),
-                    roomKey, oldNickKey, newNickKey, owner + "|", owner + "|" + nick);
-        }
-    }
-
-    @Override
-    public List<String> members(String roomKey) {
-        List<String> values = call(() -> redis.hvals(key("members:", roomKey)));
-        List<String> nicks = new ArrayList<>(values.size());
-        values.forEach(value -> nicks.add(value.substring(value.indexOf('|') + 1)));
-        return nicks;
-    }
-
-    @Override
-    public List<ServerEvent.RoomInfo> rooms() {
-        List<Object> flat = script(ROOMS_WITH_COUNTS, ScriptOutputType.MULTI, keys(ROOMS), PREFIX);
-        List<ServerEvent.RoomInfo> rooms = new ArrayList<>();
+    private static Map<String, String> fields(List<Object> flat) {
+        Map<String, String> fields = new java.util.HashMap<>();
         for (int i = 0; i + 1 < flat.size(); i += 2) {
-            rooms.add(new ServerEvent.RoomInfo((String) flat.get(i), ((Long) flat.get(i + 1)).intValue()));
+            fields.put((String) flat.get(i), (String) flat.get(i + 1));
         }
-        rooms.sort((a, b) -> String.CASE_INSENSITIVE_ORDER.compare(a.name(), b.name()));
-        return rooms;
+        return fields;
+    }
+
+    private static StoredMessage stored(String streamId, String roomName, Map<String, String> body) {
+        String id = streamId.substring(2);
+        String serial = body.get("n");
+        return new StoredMessage(new ServerEvent.Message(id, roomName, body.get("from"), body.get("text"),
+                Long.parseLong(body.get("ts"))), body.get("o"), serial == null ? -1 : Long.parseLong(serial));
     }
 
     @Override
-    public long append(String roomKey, String from, String text, long timestamp, int keep, long floor) {
-        return script(APPEND, ScriptOutputType.INTEGER, keys(key("seq:", roomKey), key("history:", roomKey)),
-                from, text, Long.toString(timestamp), Integer.toString(keep), Long.toString(floor));
+    public CompletionStage<Void> removeMember(String roomKey, String nickKey, String owner) {
+        return done(script(REMOVE_MEMBER, ScriptOutputType.INTEGER,
+                keys(ROOMS, key("members:", roomKey), key("seats:", nodeId), key("seq:", roomKey), key("history:", roomKey)),
+                roomKey, nickKey, owner + "|"));
     }
 
     @Override
-    public long lastId(String roomKey) {
-        String value = call(() -> redis.get(key("seq:", roomKey)));
-        return value == null ? 0 : Long.parseLong(value);
+    public CompletionStage<Void> renameMember(List<String> roomKeys, String oldNickKey, String newNickKey, String owner,
+                                              String nick) {
+        List<CompletableFuture<Object>> renames = new ArrayList<>();
+        for (String roomKey : roomKeys) {
+            renames.add(this.script(RENAME_MEMBER, ScriptOutputType.INTEGER, keys(key("members:", roomKey), key("seats:", nodeId)),
+                    roomKey, oldNickKey, newNickKey, owner + "|", owner + "|" + nick).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(renames.toArray(CompletableFuture[]::new));
     }
 
     @Override
-    public long raiseLastId(String roomKey, long atLeast) {
+    public CompletionStage<Boolean> hasMembers(String roomKey) {
+        return call(redis.hlen(key("members:", roomKey))).thenApply(count -> count > 0);
+    }
+
+    @Override
+    public CompletionStage<List<ServerEvent.RoomInfo>> rooms() {
+        return this.<List<Object>>script(ROOMS_WITH_COUNTS, ScriptOutputType.MULTI, keys(ROOMS), PREFIX).thenApply(flat -> {
+            List<ServerEvent.RoomInfo> rooms = new ArrayList<>();
+            for (int i = 0; i + 1 < flat.size(); i += 2) {
+                rooms.add(new ServerEvent.RoomInfo((String) flat.get(i), ((Long) flat.get(i + 1)).intValue()));
+            }
+            rooms.sort((a, b) -> String.CASE_INSENSITIVE_ORDER.compare(a.name(), b.name()));
+            return rooms;
+        });
+    }
+
+    @Override
+    public CompletionStage<Long> append(Post post, int keep, long floor) {
+        return script(APPEND, ScriptOutputType.INTEGER, keys(key("seq:", post.roomKey()), key("history:", post.roomKey())),
+                post.from(), post.text(), Long.toString(post.timestamp()), Integer.toString(keep), Long.toString(floor),
+                post.origin(), Long.toString(post.serial()), CHANNEL, EventLines.roomMessageHead(post.origin(), post.roomKey()),
+                post.jsonHead(), post.jsonTail());
+    }
+
+    @Override
+    public CompletionStage<List<Long>> lastIds(List<String> roomKeys) {
+        if (roomKeys.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        String[] keys = roomKeys.stream().map(room -> key("seq:", room)).toArray(String[]::new);
+        return call(redis.mget(keys)).thenApply(values -> {
+            List<Long> ids = new ArrayList<>(values.size());
+            values.forEach(value -> ids.add(value.hasValue() ? Long.parseLong(value.getValue()) : 0L));
+            return ids;
+        });
+    }
+
+    @Override
+    public CompletionStage<Long> raiseLastId(String roomKey, long atLeast) {
         return script(RAISE_LAST_ID, ScriptOutputType.INTEGER, keys(key("seq:", roomKey)), Long.toString(atLeast));
     }
 
     @Override
-    public List<ServerEvent.Message> history(String roomKey, String roomName, long from, long to, int count) {
+    public CompletionStage<List<StoredMessage>> history(String roomKey, String roomName, long from, long to, int count) {
         if (from > to || count <= 0) {
-            return List.of();
+            return CompletableFuture.completedFuture(List.of());
         }
         Range<String> range = Range.create("0-" + from, "0-" + to);
-        List<StreamMessage<String, String>> entries = call(() -> count == Integer.MAX_VALUE
-                ? redis.xrange(key("history:", roomKey), range)
-                : reversed(redis.xrevrange(key("history:", roomKey), range, Limit.from(count))));
-        List<ServerEvent.Message> messages = new ArrayList<>(entries.size());
-        for (StreamMessage<String, String> entry : entries) {
-            Map<String, String> body = entry.getBody();
-            messages.add(new ServerEvent.Message(entry.getId().substring(2), roomName, body.get("from"), body.get("text"),
-                    Long.parseLong(body.get("ts"))));
-        }
-        return messages;
-    }
-
-    private static <T> List<T> reversed(List<T> list) {
-        List<T> copy = new ArrayList<>(list);
-        Collections.reverse(copy);
-        return copy;
+        CompletionStage<List<StreamMessage<String, String>>> entries = count == Integer.MAX_VALUE
+                ? call(redis.xrange(key("history:", roomKey), range))
+                : call(redis.xrevrange(key("history:", roomKey), range, io.lettuce.core.Limit.from(count)))
+                .thenApply(newestFirst -> {
+                    List<StreamMessage<String, String>> oldestFirst = new ArrayList<>(newestFirst);
+                    java.util.Collections.reverse(oldestFirst);
+                    return oldestFirst;
+                });
+        return entries.thenApply(list -> {
+            List<StoredMessage> messages = new ArrayList<>(list.size());
+            list.forEach(entry -> messages.add(stored(entry.getId(), roomName, entry.getBody())));
+            return messages;
+        });
     }
 
     @Override
-    public void publish(ClusterEvent event) {
-        call(() -> redis.publish(CHANNEL, EventLines.encode(event)));
+    public CompletionStage<Void> publish(ClusterEvent event) {
+        return done(call(redis.publish(CHANNEL, EventLines.encode(event))));
     }
 
     @Override
-    public void saveResume(String token, ResumeRecord record, long ttlMillis) {
-        call(() -> redis.set(key("resume:", token), ResumeLines.encode(record), SetArgs.Builder.px(ttlMillis)));
+    public CompletionStage<Void> saveSession(String token, Backplane.Session session, long ttlMillis) {
+        return done(call(redis.set(key("resume:", token), ResumeLines.encode(session), SetArgs.Builder.px(ttlMillis))));
     }
 
     @Override
-    public ResumeRecord loadResume(String token) {
-        String value = call(() -> redis.get(key("resume:", token)));
-        return value == null ? null : ResumeLines.decode(value);
+    public CompletionStage<Backplane.Session> loadSession(String token) {
+        return call(redis.get(key("resume:", token))).thenApply(value -> value == null ? null : ResumeLines.decode(value));
     }
 
     @Override
-    public void deleteResume(String token) {
-        call(() -> redis.del(key("resume:", token)));
+    public CompletionStage<Void> deleteSession(String token) {
+        return done(call(redis.del(key("resume:", token))));
     }
 
     @Override
-    public boolean renew(List<UserLease> users, long leaseMillis, long resumeTtlMillis) {
-        String previous = call(() -> redis.setGet(key("node:", nodeId), "1", SetArgs.Builder.px(leaseMillis)));
-        call(() -> redis.sadd(NODES, nodeId));
+    public CompletionStage<Boolean> renew(List<UserLease> users, long leaseMillis, long sessionTtlMillis) {
+        CompletionStage<String> previous = call(redis.setGet(key("node:", nodeId), "1", SetArgs.Builder.px(leaseMillis)));
+        List<CompletableFuture<?>> steps = new ArrayList<>();
+        steps.add(call(redis.sadd(NODES, nodeId)).toCompletableFuture());
         for (int start = 0; start < users.size(); start += RENEW_CHUNK) {
             List<UserLease> chunk = users.subList(start, Math.min(users.size(), start + RENEW_CHUNK));
             String[] nickKeys = new String[chunk.size()];
@@ -432,48 +475,63 @@ public final class RedisClusterStore implements ClusterStore {
             String[] resumeKeys = new String[chunk.size()];
             String[] resumeValues = new String[chunk.size() + 1];
             nickValues[0] = Long.toString(leaseMillis);
-            resumeValues[0] = Long.toString(resumeTtlMillis);
+            resumeValues[0] = Long.toString(sessionTtlMillis);
             for (int i = 0; i < chunk.size(); i++) {
                 UserLease user = chunk.get(i);
                 nickKeys[i] = key("nick:", user.nickKey());
                 nickValues[i + 1] = user.owner() + "|" + user.nick();
                 resumeKeys[i] = key("resume:", user.resumeToken());
-                resumeValues[i + 1] = ResumeLines.encode(user.resume());
+                resumeValues[i + 1] = ResumeLines.encode(user.session());
             }
-            List<Object> conflicts = script(RENEW_NICKS, ScriptOutputType.MULTI, nickKeys, nickValues);
-            if (!conflicts.isEmpty()) {
-                log.warn("Nicknames held here were claimed elsewhere while this node was cut off: {}", conflicts);
-            }
-            script(SAVE_ALL, ScriptOutputType.INTEGER, resumeKeys, resumeValues);
+            steps.add(this.<List<Object>>script(RENEW_NICKS, ScriptOutputType.MULTI, nickKeys, nickValues)
+                    .thenAccept(conflicts -> {
+                        if (!conflicts.isEmpty()) {
+                            log.warn("Nicknames held here were claimed elsewhere while this node was cut off: {}", conflicts);
+                        }
+                    }).toCompletableFuture());
+            steps.add(script(SAVE_ALL, ScriptOutputType.INTEGER, resumeKeys, resumeValues).toCompletableFuture());
         }
-        return previous == null;
+        return previous.thenCombine(CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)),
+                (was, renewed) -> was == null);
     }
 
     @Override
-    public SyncResult syncSeats(List<Seat> seats) {
+    public CompletionStage<SyncResult> syncSeats(List<Seat> seats) {
         List<String> args = new ArrayList<>(List.of(PREFIX, nodeId + "/", "sync", nodeId));
         for (Seat seat : seats) {
             args.addAll(List.of(seat.roomKey(), seat.roomName(), seat.nickKey(), seat.owner() + "|" + seat.nick()));
         }
-        return seatChanges(script(SEATS, ScriptOutputType.MULTI, keys(key("seats:", nodeId), ROOMS, NODES),
-                args.toArray(String[]::new)));
+        return this.<List<Object>>script(SEATS, ScriptOutputType.MULTI, keys(key("seats:", nodeId), ROOMS, NODES),
+                args.toArray(String[]::new)).thenApply(RedisClusterStore::seatChanges);
     }
 
     @Override
-    public List<SeatChange> sweepDeadNodes() {
-        List<SeatChange> freed = new ArrayList<>();
-        for (String other : call(() -> redis.smembers(NODES))) {
-            if (other.equals(nodeId) || call(() -> redis.exists(key("node:", other))) > 0) {
-                continue;
+    public CompletionStage<List<SeatChange>> sweepDeadNodes() {
+        return call(redis.smembers(NODES)).thenCompose(nodes -> {
+            List<CompletableFuture<List<SeatChange>>> sweeps = new ArrayList<>();
+            for (String other : nodes) {
+                if (!other.equals(nodeId)) {
+                    sweeps.add(sweep(other).toCompletableFuture());
+                }
             }
-            SyncResult result = seatChanges(script(SEATS, ScriptOutputType.MULTI,
-                    keys(key("seats:", other), ROOMS, NODES), PREFIX, other + "/", "sweep", other));
-            if (!result.removed().isEmpty()) {
-                log.info("Node {} stopped renewing its lease: freed {} seats", other, result.removed().size());
+            return CompletableFuture.allOf(sweeps.toArray(CompletableFuture[]::new)).thenApply(all -> {
+                List<SeatChange> freed = new ArrayList<>();
+                sweeps.forEach(sweep -> freed.addAll(sweep.join()));
+                return freed;
+            });
+        });
+    }
+
+    /** Frees a node's seats if its lease has run out (the script checks, and only one node sweeps it). */
+    private CompletionStage<List<SeatChange>> sweep(String other) {
+        return this.<List<Object>>script(SEATS, ScriptOutputType.MULTI, keys(key("seats:", other), ROOMS, NODES),
+                PREFIX, other + "/", "sweep", other).thenApply(result -> {
+            List<SeatChange> removed = seatChanges(result).removed();
+            if (!removed.isEmpty()) {
+                log.info("Node {} stopped renewing its lease: freed {} seats", other, removed.size());
             }
-            freed.addAll(result.removed());
-        }
-        return freed;
+            return removed;
+        });
     }
 
     @SuppressWarnings("unchecked")
@@ -499,36 +557,75 @@ public final class RedisClusterStore implements ClusterStore {
         return keys;
     }
 
-    /** Runs a script by its digest, loading it first (again after Redis lost its script cache in a restart). */
-    private <T> T script(String script, ScriptOutputType type, String[] keys, String... args) {
-        return call(() -> {
-            String digest = scriptDigests.computeIfAbsent(script, redis::scriptLoad);
+    private static String afterBar(String value) {
+        return value.substring(value.indexOf('|') + 1);
+    }
+
+    /**
+     * Runs a script by its digest; when Redis does not know it (a restarted Redis lost its script cache), by its
+     * text, which loads it again.
+     */
+    private <T> CompletionStage<T> script(String script, ScriptOutputType type, String[] keys, String... args) {
+        CompletionStage<T> bySha = redis.<T>evalsha(sha1(script), type, keys, args);
+        return call(bySha.exceptionallyCompose(failure -> {
+            Throwable cause = unwrap(failure);
+            if (cause instanceof RedisCommandExecutionException && String.valueOf(cause.getMessage()).startsWith("NOSCRIPT")) {
+                return redis.<T>eval(script, type, keys, args);
+            }
+            return CompletableFuture.failedFuture(cause);
+        }));
+    }
+
+    private static final Map<String, String> DIGESTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String sha1(String script) {
+        return DIGESTS.computeIfAbsent(script, text -> {
             try {
-                return redis.evalsha(digest, type, keys, args);
-            } catch (RedisCommandExecutionException e) {
-                if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
-                    throw e;
-                }
-                scriptDigests.put(script, redis.scriptLoad(script));
-                return redis.evalsha(scriptDigests.get(script), type, keys, args);
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
             }
         });
     }
 
-    /** Runs a Redis call; not reaching Redis becomes {@link Unavailable}, a refused command stays an error. */
-    private static <T> T call(Supplier<T> command) {
-        try {
-            return command.get();
-        } catch (RedisCommandExecutionException e) {
-            String message = e.getMessage() == null ? "" : e.getMessage();
+    private static <T> CompletionStage<Void> done(CompletionStage<T> stage) {
+        return stage.thenApply(result -> null);
+    }
+
+    /** A Redis call's stage; not reaching Redis becomes {@link ClusterUnavailable}, a refused command stays an error. */
+    private static <T> CompletionStage<T> call(CompletionStage<T> command) {
+        return command.handle((result, failure) -> {
+            if (failure == null) {
+                return result;
+            }
+            throw translate(unwrap(failure));
+        });
+    }
+
+    private static RuntimeException translate(Throwable failure) {
+        if (failure instanceof ClusterUnavailable unavailable) {
+            return unavailable;
+        }
+        if (failure instanceof RedisCommandExecutionException) {
+            String message = failure.getMessage() == null ? "" : failure.getMessage();
             if (message.startsWith("LOADING") || message.startsWith("BUSY") || message.startsWith("MASTERDOWN")
                     || message.startsWith("READONLY") || message.startsWith("TRYAGAIN")) {
-                throw new Unavailable(message, e);
+                return new ClusterUnavailable(message, failure);
             }
-            throw new IllegalStateException("Redis refused a command: " + message, e);
-        } catch (RedisException e) {
-            throw new Unavailable(rootMessage(e), e);
+            return new IllegalStateException("Redis refused a command: " + message, failure);
         }
+        if (failure instanceof RedisException || failure instanceof java.util.concurrent.CancellationException) {
+            return new ClusterUnavailable(rootMessage(failure), failure);
+        }
+        return failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private static String rootMessage(Throwable e) {

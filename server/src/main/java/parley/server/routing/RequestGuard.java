@@ -2,7 +2,7 @@ package parley.server.routing;
 
 /**
  * One connection's request budget: a token bucket (rate per second, burst) and the count of refused requests
- * in a row. Not thread-safe: a connection's frames arrive one at a time.
+ * in a row. Frames are counted as they arrive and answers as they go out, possibly on other threads.
  */
 public final class RequestGuard {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -32,7 +32,7 @@ public final class RequestGuard {
     }
 
     /** Takes one token; returns 0 when the request may go ahead, else the milliseconds until a token is free. */
-    long acquire(long nowNanos) {
+    synchronized long acquire(long nowNanos) {
         if (ratePerSecond <= 0) {
             return 0;
         }
@@ -47,12 +47,12 @@ public final class RequestGuard {
     }
 
     /** Records a refusal; true when the connection has now been refused too often in a row. */
-    public boolean refused() {
+    public synchronized boolean refused() {
         refusedInARow++;
         return maxRefusedInARow > 0 && refusedInARow >= maxRefusedInARow;
     }
 
-    void accepted() {
+    synchronized void accepted() {
         refusedInARow = 0;
     }
 }

@@ -15,6 +15,7 @@ import parley.server.chat.Chat;
 import parley.server.chat.ChatUser;
 import parley.server.routing.EventRouter;
 import parley.server.routing.RequestGuard;
+import parley.server.routing.RequestQueue;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -40,7 +41,11 @@ public final class ChatEndpoint extends Endpoint {
     /** Null when the server has no password. */
     private final Gatekeeper gatekeeper;
     private final Duration authTimeout;
-    private volatile ChatUser user;
+    /** Guarded by this monitor, like {@code closed}: the user once the connection has entered the chat. */
+    private ChatUser user;
+    private boolean closed;
+    /** Set once the connection asked to enter (right away without a password); frames then go to the queue. */
+    private volatile RequestQueue requests;
     private volatile WebSocketPeer peer;
     /** Closes the connection if the password does not come in time; null without a password. */
     private volatile ScheduledFuture<?> authDeadline;
@@ -70,9 +75,9 @@ public final class ChatEndpoint extends Endpoint {
         RequestGuard guard = new RequestGuard(limits.ratePerSecond(), limits.burst(), limits.maxRefusedInARow(),
                 System.nanoTime());
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) frame -> {
-            ChatUser current = user;
-            if (current != null) {
-                router.route(current, guard, frame);
+            RequestQueue entered = requests;
+            if (entered != null) {
+                entered.received(frame);
             } else {
                 knock(opened, address, resumeToken, guard, frame);
             }
@@ -81,11 +86,11 @@ public final class ChatEndpoint extends Endpoint {
                 opened.close(CloseReason.CloseCodes.CANNOT_ACCEPT.getCode(), "binary frames are not part of the protocol"));
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> opened.ponged());
         if (gatekeeper == null) {
-            enter(opened, resumeToken);
+            enter(opened, resumeToken, guard);
             return;
         }
         authDeadline = peers.timers().schedule(() -> {
-            if (user == null) {
+            if (requests == null) {
                 opened.close(CloseCodes.AUTH_TIMEOUT, "no password within " + authTimeout.toSeconds() + " s");
             }
         }, authTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -100,7 +105,7 @@ public final class ChatEndpoint extends Endpoint {
         Gatekeeper.Verdict verdict = gatekeeper.check(frame, address);
         if (verdict instanceof Gatekeeper.Admit admit) {
             authDeadline.cancel(false);
-            enter(opened, resumeToken);
+            enter(opened, resumeToken, guard);
             if (admit.ref() != null) {
                 opened.send(gatekeeper.ok(admit.ref()));
             }
@@ -115,22 +120,42 @@ public final class ChatEndpoint extends Endpoint {
         }
     }
 
-    /** The connection becomes a chat user: a resumed one when the token is still good, else a new guest. */
-    private void enter(WebSocketPeer opened, String resumeToken) {
-        ChatUser resumed = resumeToken == null ? null : chat.resume(resumeToken, opened);
-        ChatUser connected = resumed != null ? resumed : chat.connect(opened);
-        user = connected;
-        log.debug("{} connected as {}{}", opened, connected.nick(), resumed != null ? " (resumed)" : "");
+    /**
+     * The connection becomes a chat user: a resumed one when the token is still good (here or on another server of
+     * the cluster), else a new guest. Requests read meanwhile wait for it in the queue.
+     */
+    private void enter(WebSocketPeer opened, String resumeToken, RequestGuard guard) {
+        RequestQueue queue = new RequestQueue(router, guard, opened, limits.maxWaitingRequests());
+        requests = queue;
+        queue.admit(chat.resume(resumeToken, opened).thenApply(resumed -> {
+            ChatUser connected = resumed != null ? resumed : chat.connect(opened);
+            boolean closedMeanwhile;
+            synchronized (this) {
+                user = connected;
+                closedMeanwhile = closed;
+            }
+            if (closedMeanwhile) {
+                chat.drop(connected, opened);
+            }
+            log.debug("{} connected as {}{}", opened, connected.nick(), resumed != null ? " (resumed)" : "");
+            return connected;
+        }));
     }
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
         WebSocketPeer closed = peer;
-        ChatUser closing = user;
+        ChatUser closing;
+        synchronized (this) {
+            this.closed = true;
+            closing = user;
+        }
+        if (closed != null) {
+            peers.remove(closed);
+        }
         if (closed == null || closing == null) {
             return;
         }
-        peers.remove(closed);
         int code = closed.serverCloseCode() != 0 ? closed.serverCloseCode() : closeReason.getCloseCode().getCode();
         if (WebSocketPeer.isWriting()) {
             // A send to this client failed inside another user's delivery (see WebSocketPeer#isWriting).

@@ -1,5 +1,6 @@
 package parley.server.routing;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,7 +16,7 @@ import parley.protocol.ServerEvent.Presence;
 import parley.protocol.ServerEvent.WhisperMessage;
 import parley.server.chat.ChatLimits;
 import parley.server.chat.ChatUser;
-import parley.server.chat.LocalChat;
+import parley.server.chat.ChatService;
 import parley.server.chat.RecordingPeer;
 
 import java.time.Clock;
@@ -27,16 +28,24 @@ import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The rules of PROTOCOL.md, checked through the router and the in-memory chat, without sockets. */
-class ChatRulesTest {
+abstract class ChatRulesTest {
     private static final long NOW = 1_732_400_000_000L;
 
     private final EventCodec codec = new EventCodec();
-    private LocalChat chat;
+    private ChatService chat;
     private EventRouter router;
+
+    /** The chat under test: alone, or one node of a cluster. */
+    abstract ChatService newChat(EventCodec codec, ChatLimits limits, java.time.Clock clock);
+
+    @AfterEach
+    void stopChat() {
+        chat.close();
+    }
 
     @BeforeEach
     void startChat() {
-        chat = new LocalChat(codec, ChatLimits.defaults(), Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+        chat = newChat(codec, ChatLimits.defaults(), Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
         router = ChatHandlers.router(chat, codec);
     }
 
@@ -225,7 +234,7 @@ class ChatRulesTest {
         send(bob, "{\"type\":\"join\",\"room\":\"LOBBY\"}");
 
         assertThat(peer(bob).last(Joined.class).room()).isEqualTo("Lobby");
-        assertThat(chat.rooms()).containsExactly(new ServerEvent.RoomInfo("Lobby", 2));
+        assertThat(chat.rooms().toCompletableFuture().join()).containsExactly(new ServerEvent.RoomInfo("Lobby", 2));
     }
 
     @ParameterizedTest
@@ -256,7 +265,7 @@ class ChatRulesTest {
         send(ann, "{\"type\":\"join\",\"room\":\"one\"}");
         send(ann, "{\"type\":\"join\",\"room\":\"two\"}");
 
-        assertThat(chat.rooms()).extracting(ServerEvent.RoomInfo::name).containsExactly("one", "two");
+        assertThat(chat.rooms().toCompletableFuture().join()).extracting(ServerEvent.RoomInfo::name).containsExactly("one", "two");
     }
 
     @Test
@@ -432,9 +441,11 @@ class ChatRulesTest {
 
         send(ann, "{\"type\":\"whisper\",\"to\":\"BOB\",\"text\":\"psst\",\"ref\":\"5\"}");
 
-        var whisper = new WhisperMessage("w1", "ann", "bob", "psst", NOW);
+        String id = peer(ann).last(ServerEvent.Ok.class).id();
+        var whisper = new WhisperMessage(id, "ann", "bob", "psst", NOW);
+        assertThat(id).startsWith("w");
         assertThat(peer(bob).received()).containsExactly(whisper);
-        assertThat(peer(ann).received()).containsExactly(whisper, new ServerEvent.Ok("5", "w1"));
+        assertThat(peer(ann).received()).containsExactly(whisper, new ServerEvent.Ok("5", id));
         assertThat(peer(carol).received()).isEmpty();
     }
 
@@ -509,7 +520,7 @@ class ChatRulesTest {
         chat.disconnect(ann, ann.peer());
 
         assertThat(peer(bob).received()).containsExactly(new Presence("lobby", "ann", "leave"));
-        assertThat(chat.rooms()).containsExactly(new ServerEvent.RoomInfo("lobby", 1));
+        assertThat(chat.rooms().toCompletableFuture().join()).containsExactly(new ServerEvent.RoomInfo("lobby", 1));
         var newcomer = user("ann");
         assertThat(newcomer.nick()).isEqualTo("ann");
     }

@@ -1,5 +1,6 @@
 package parley.server.routing;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import parley.protocol.ClientEvent;
@@ -12,7 +13,7 @@ import parley.protocol.ServerEvent.Presence;
 import parley.protocol.ServerEvent.Welcome;
 import parley.server.chat.ChatLimits;
 import parley.server.chat.ChatUser;
-import parley.server.chat.LocalChat;
+import parley.server.chat.ChatService;
 import parley.server.chat.MutableClock;
 import parley.server.chat.RecordingPeer;
 
@@ -24,17 +25,25 @@ import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Dropped connections, the grace period, resuming, and joins since a message id, without sockets. */
-class ResumeRulesTest {
+abstract class ResumeRulesTest {
     private static final Duration GRACE = Duration.ofSeconds(120);
 
     private final EventCodec codec = new EventCodec();
     private final MutableClock clock = new MutableClock(Instant.ofEpochMilli(1_732_400_000_000L));
-    private LocalChat chat;
+    private ChatService chat;
     private EventRouter router;
+
+    /** The chat under test: alone, or one node of a cluster. */
+    abstract ChatService newChat(EventCodec codec, ChatLimits limits, java.time.Clock clock);
+
+    @AfterEach
+    void stopChat() {
+        chat.close();
+    }
 
     @BeforeEach
     void startChat() {
-        chat = new LocalChat(codec, ChatLimits.defaults().withHistory(3, 5).withGracePeriod(GRACE), clock);
+        chat = newChat(codec, ChatLimits.defaults().withHistory(3, 5).withGracePeriod(GRACE), clock);
         router = ChatHandlers.router(chat, codec);
     }
 
@@ -45,12 +54,12 @@ class ResumeRulesTest {
 
         chat.drop(alice, alice.peer());
         var again = new RecordingPeer("again");
-        chat.resume(first, again);
+        resume(first, again);
 
         String second = again.last(Welcome.class).resume();
         assertThat(first).hasSizeGreaterThan(20);
         assertThat(second).isNotEqualTo(first);
-        assertThat(chat.resume(first, new RecordingPeer("replay"))).as("a used token is spent").isNull();
+        assertThat(resume(first, new RecordingPeer("replay"))).as("a used token is spent").isNull();
     }
 
     @Test
@@ -66,7 +75,7 @@ class ResumeRulesTest {
         clock.advance(GRACE.minusSeconds(1));
         chat.expireDroppedUsers();
         var newPeer = new RecordingPeer("alice-2");
-        var resumed = chat.resume(token(alice), newPeer);
+        var resumed = resume(token(alice), newPeer);
 
         assertThat(resumed).isSameAs(alice);
         assertThat(newPeer.last(Welcome.class)).extracting(Welcome::nick, Welcome::resumed, Welcome::rooms)
@@ -98,7 +107,7 @@ class ResumeRulesTest {
         chat.expireDroppedUsers();
 
         assertThat(peer(bob).last(Presence.class)).isEqualTo(new Presence("lobby", "alice", "leave"));
-        assertThat(chat.resume(token, new RecordingPeer("late"))).isNull();
+        assertThat(resume(token, new RecordingPeer("late"))).isNull();
         send(bob, "{\"type\":\"nick\",\"nick\":\"alice\"}");
         assertThat(bob.nick()).isEqualTo("alice");
     }
@@ -123,7 +132,7 @@ class ResumeRulesTest {
 
         send(bob, "{\"type\":\"whisper\",\"to\":\"alice\",\"text\":\"you there?\",\"ref\":\"w\"}");
         var newPeer = new RecordingPeer("alice-2");
-        chat.resume(token(alice), newPeer);
+        resume(token(alice), newPeer);
 
         assertThat(peer(bob).last(ServerEvent.Ok.class).ref()).isEqualTo("w");
         assertThat(newPeer.received()).hasSize(2);
@@ -141,7 +150,7 @@ class ResumeRulesTest {
         send(bob, "{\"type\":\"whisper\",\"to\":\"alice\",\"text\":\"recent\"}");
 
         var newPeer = new RecordingPeer("alice-2");
-        chat.resume(token(alice), newPeer);
+        resume(token(alice), newPeer);
 
         assertThat(newPeer.received(ServerEvent.WhisperMessage.class)).extracting(ServerEvent.WhisperMessage::text)
                 .containsExactly("recent");
@@ -152,7 +161,7 @@ class ResumeRulesTest {
         var alice = user("alice");
         var oldPeer = peer(alice);
 
-        chat.resume(token(alice), new RecordingPeer("alice-2"));
+        resume(token(alice), new RecordingPeer("alice-2"));
 
         assertThat(oldPeer.closeCode()).isEqualTo(CloseCodes.REPLACED);
         chat.drop(alice, oldPeer);
@@ -167,7 +176,7 @@ class ResumeRulesTest {
         join(bob, "lobby");
         chat.drop(alice, alice.peer());
         var newPeer = new RecordingPeer("alice-2");
-        chat.resume(token(alice), newPeer);
+        resume(token(alice), newPeer);
 
         say(bob, "lobby", "during the rejoin");
         assertThat(newPeer.received(Message.class)).isEmpty();
@@ -258,6 +267,10 @@ class ResumeRulesTest {
 
     private void send(ChatUser user, String frame) {
         router.route(user, frame);
+    }
+
+    private ChatUser resume(String token, RecordingPeer peer) {
+        return chat.resume(token, peer).toCompletableFuture().join();
     }
 
     private static RecordingPeer peer(ChatUser user) {

@@ -1,4 +1,4 @@
-package parley.server.chat;
+package parley.server.cluster;
 
 import java.util.List;
 
@@ -8,8 +8,11 @@ public sealed interface ClusterEvent {
     /** The node that sent the event. */
     String origin();
 
-    /** A stored room message; {@code json} is the encoded {@code message} event. */
-    record RoomMessage(String origin, String roomKey, long id, String json) implements ClusterEvent {
+    /**
+     * A stored room message; {@code json} is the encoded {@code message} event, {@code serial} the number its node
+     * gave it (to recognise its own messages that it has shown already).
+     */
+    record RoomMessage(String origin, String roomKey, long id, long serial, String json) implements ClusterEvent {
     }
 
     /** An event for every member of a room on other nodes (presence). */

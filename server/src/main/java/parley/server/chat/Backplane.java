@@ -1,0 +1,121 @@
+package parley.server.chat;
+
+import parley.protocol.ServerEvent;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * What this server shares with the other servers of its cluster, as the chat needs it: nicknames, seats in rooms,
+ * the numbering of room messages, whispers to users elsewhere and sessions to resume anywhere. A lone server
+ * shares nothing ({@link #alone}); a cluster node shares through {@code parley.server.cluster}.
+ *
+ * <p>Nothing here blocks, and the chat calls it holding no monitor. An answer that needs the other servers is a
+ * stage completed later, on a thread of the backplane's; it fails with {@link ClusterUnavailable} when they cannot
+ * be reached. Methods without an answer share in the background and set the cluster right later if they fail.
+ */
+public interface Backplane {
+
+    /** The backplane of a server alone: everything stays here. */
+    static Backplane alone(parley.protocol.EventCodec codec) {
+        return new Alone(codec);
+    }
+
+    /** Starts sharing the chat this server holds. */
+    void start(Here here);
+
+    void stop();
+
+    /** A guest nickname no other server gives out. */
+    String guestNick();
+
+    /** Makes whisper ids unique among servers: empty alone. */
+    String idPrefix();
+
+    /** A user is here now, new or resumed: its nickname and session are shared. */
+    void arrived(ChatUser user);
+
+    /** A user quit or expired: its nickname is free and its session gone; it has left every room already. */
+    void departed(ChatUser user, String nick, String resumeToken);
+
+    /** A resume token that no longer resumes anything. */
+    void tokenRetired(String token);
+
+    /** Claims a nickname for the user among all servers; true when nobody else holds it. */
+    CompletionStage<Boolean> claimNick(ChatUser user, String nickKey, String nick);
+
+    /** Gives back a nickname the user claimed but does not use. */
+    void releaseNick(ChatUser user, String nickKey);
+
+    /** The user changed nickname: members of these rooms on other servers get {@code event}. */
+    void renamed(ChatUser user, String oldNickKey, List<String> roomKeys, EncodedEvent event);
+
+    /**
+     * Seats the user in the room among all servers and makes sure the room here knows where its messages stand.
+     * Completes with every member's nickname, or null when only those here are known.
+     */
+    CompletionStage<List<String>> enter(Room room, ChatUser user);
+
+    /** The user's seat in the room is free; {@code presence} (or null for none) goes to its members elsewhere. */
+    void exited(Room room, ChatUser user, EncodedEvent presence);
+
+    /** The user joined the room here; {@code presence} goes to its members on other servers. */
+    void joined(Room room, ChatUser user, EncodedEvent presence);
+
+    /** The room has no members here any more. */
+    void closed(Room room);
+
+    /** Whether a room nobody here is in has members elsewhere. */
+    CompletionStage<Boolean> existsElsewhere(String roomKey);
+
+    /**
+     * Numbers the user's message and shows it to the room's members here and everywhere, in id order; completes
+     * with its id once it has been shown here.
+     */
+    CompletionStage<String> post(Room room, ChatUser user, String text, long timestamp);
+
+    /** How the holder of a nickname on another server spells it, or null when nobody holds it. */
+    CompletionStage<String> nickElsewhere(String nickKey);
+
+    /** Delivers a whisper to the holder of a nickname on another server. */
+    CompletionStage<Void> whisper(String nickKey, EncodedEvent frame);
+
+    /** A session held on another server (alive or not), or null when the token resumes nothing. */
+    CompletionStage<Session> findSession(String resumeToken);
+
+    /** Moves a found session's nickname and seats to the user here; false when it is no longer to be had. */
+    CompletionStage<Boolean> takeSession(String resumeToken, Session session, ChatUser user);
+
+    /** A session to resume: the nickname, the rooms, and who held it ({@code holder} means something elsewhere). */
+    record Session(String nick, List<RoomRef> rooms, String holder) {
+    }
+
+    record RoomRef(String key, String name) {
+    }
+
+    /** The rooms that have members anywhere, sorted by name; {@code here} lists those of this server. */
+    CompletionStage<List<ServerEvent.RoomInfo>> rooms(Supplier<List<ServerEvent.RoomInfo>> here);
+
+    /** Facts for operators, added to the chat's own. */
+    Map<String, Object> health();
+
+    /** What the backplane may ask of the chat this server holds. */
+    interface Here {
+        /** The room of this key with members here (or joins under way), or null. */
+        Room room(String roomKey);
+
+        /** Every user here, dropped ones in their grace period included. */
+        Iterable<ChatUser> users();
+
+        /** Delivers a whisper from another server to the user holding this nickname here, if any. */
+        void deliverWhisper(String nickKey, EncodedEvent frame);
+
+        /** Sends an event once to everyone here who shares one of these rooms. */
+        void sendToRooms(List<String> roomKeys, EncodedEvent frame);
+
+        /** The user resumed on another server: it goes from here silently, and its connection is closed. */
+        void letGo(ChatUser user);
+    }
+}

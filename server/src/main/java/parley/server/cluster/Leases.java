@@ -1,0 +1,143 @@
+package parley.server.cluster;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import parley.protocol.EventCodec;
+import parley.protocol.ServerEvent;
+import parley.server.chat.Room;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Keeps this node's part of the shared state alive and whole, on a thread of its own that may wait for the store:
+ * it renews the node's lease with its users' nicknames and sessions; when the store has lost this node (first
+ * contact, a store restarted empty, a lease run out while cut off) or the node was out of reach, it puts back
+ * everything the node holds — seats, guest counter, room counters — before the node counts as in the cluster again;
+ * it frees the seats of nodes that stopped renewing; and it fetches room messages the event bus lost.
+ */
+final class Leases {
+    private static final Logger log = LoggerFactory.getLogger(Leases.class);
+    /** How often a node out of the cluster tries to get back in. */
+    private static final long RETRY_MILLIS = 500;
+
+    private final ClusterStore store;
+    private final Reachability reach;
+    private final RoomSequencer sequencer;
+    private final GuestNumbers guests;
+    private final EventCodec codec;
+    private final Supplier<NodeState> state;
+    private final long leaseMillis;
+    private final long sessionTtlMillis;
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "parley-cluster-leases");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** What this node holds, as the store should know it. */
+    record NodeState(List<ClusterStore.UserLease> users, List<ClusterStore.Seat> seats, List<Room> rooms) {
+    }
+
+    Leases(ClusterStore store, Reachability reach, RoomSequencer sequencer, GuestNumbers guests, EventCodec codec,
+           Supplier<NodeState> state, long leaseMillis, long sessionTtlMillis) {
+        this.store = store;
+        this.reach = reach;
+        this.sequencer = sequencer;
+        this.guests = guests;
+        this.codec = codec;
+        this.state = state;
+        this.leaseMillis = leaseMillis;
+        this.sessionTtlMillis = sessionTtlMillis;
+    }
+
+    /** Renews once now (the caller waits for it), then keeps renewing every third of the lease. */
+    void start() {
+        tick();
+        ticker.schedule(this::tickAndReschedule, nextDelay(), TimeUnit.MILLISECONDS);
+    }
+
+    void stop() {
+        ticker.shutdownNow();
+    }
+
+    private void tickAndReschedule() {
+        try {
+            tick();
+        } finally {
+            if (!ticker.isShutdown()) {
+                ticker.schedule(this::tickAndReschedule, nextDelay(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private long nextDelay() {
+        return reach.isInCluster() ? Math.max(100, leaseMillis / 3) : RETRY_MILLIS;
+    }
+
+    void tick() {
+        NodeState now = state.get();
+        try {
+            boolean lost = await(store.renew(now.users(), leaseMillis, sessionTtlMillis));
+            if (lost || !reach.isInCluster()) {
+                putBack(now, lost);
+                reach.joined(store.nodeId(), now.users().size());
+            }
+            for (ClusterStore.SeatChange gone : await(store.sweepDeadNodes())) {
+                log.info("{} left {}: their server stopped renewing its lease", gone.nick(), gone.roomName());
+                store.publish(new ClusterEvent.RoomEvent("sweep", gone.roomKey(), presence(gone, ServerEvent.Presence.LEAVE)));
+            }
+            catchUp();
+        } catch (RuntimeException e) {
+            if (!reach.failed(e)) {
+                log.error("Cluster lease renewal failed", e);
+            }
+        }
+    }
+
+    /** Puts this node's state back in the store: seats, the guest counter, and each room's counter. */
+    private void putBack(NodeState now, boolean storeLostIt) {
+        ClusterStore.SyncResult result = await(store.syncSeats(now.seats()));
+        result.removed().forEach(change -> store.publish(new ClusterEvent.RoomEvent(store.nodeId(), change.roomKey(),
+                presence(change, ServerEvent.Presence.LEAVE))));
+        result.added().forEach(change -> store.publish(new ClusterEvent.RoomEvent(store.nodeId(), change.roomKey(),
+                presence(change, ServerEvent.Presence.JOIN))));
+        await(store.raiseGuestNumbers(guests.highest()));
+        if (storeLostIt) {
+            guests.discard();
+        }
+        now.rooms().forEach(sequencer::rejoin);
+    }
+
+    /** Fetches room messages that the event bus lost (a dropped subscription, a full event queue). */
+    private void catchUp() {
+        List<Room> rooms = sequencer.syncedRooms();
+        List<String> keys = new ArrayList<>(rooms.size());
+        rooms.forEach(room -> keys.add(room.key()));
+        List<Long> lastIds = await(store.lastIds(keys));
+        for (int i = 0; i < rooms.size(); i++) {
+            sequencer.catchUp(rooms.get(i), lastIds.get(i));
+        }
+    }
+
+    private String presence(ClusterStore.SeatChange change, String kind) {
+        return codec.encode(new ServerEvent.Presence(change.roomName(), change.nick(), kind));
+    }
+
+    private static <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        }
+    }
+}
