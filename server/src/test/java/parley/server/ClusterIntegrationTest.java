@@ -377,6 +377,83 @@ class ClusterIntegrationTest {
     }
 
     @Test
+    void afterRedisRestartsEmptyANodeThatDiesStillLeavesNoGhosts() throws Exception {
+        var old = as(nodes.get(0), "old");
+        var bob = as(nodes.get(1), "bob");
+        join(old, "lobby");
+        join(bob, "lobby");
+
+        redis.stop();
+        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> !nodes.get(0).backplane().isInCluster());
+        redis = startRedisOn(redisPort);
+        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> nodes.stream().allMatch(node -> node.backplane().isInCluster()));
+        var late = as(nodes.get(0), "late");
+        join(late, "lobby");
+        var guest = track(WireClient.connect(nodes.get(0).port()));
+        String guestNick = guest.await(ServerEvent.Welcome.class).nick();
+        join(guest, "lobby");
+        bob.await(Presence.class, p -> p.nick().equals(guestNick) && p.event().equals("join"));
+
+        Node killed = nodes.remove(0);
+        killed.store().abandon();
+        killed.server().stop();
+        killed.chat().close();
+
+        for (String nick : List.of("old", "late", guestNick)) {
+            bob.await(Presence.class, p -> p.nick().equals(nick) && p.event().equals("leave"));
+        }
+        Awaitility.await().atMost(WireClient.TIMEOUT).untilAsserted(() -> {
+            try (var newcomer = WireClient.connectAs(nodes.get(0).port(), "late")) {
+                assertThat(join(newcomer, "lobby").members()).containsExactly("bob", "late");
+            }
+        });
+    }
+
+    @Test
+    void concurrentJoinsAndSaysOnTwoNodesReachEveryMemberInOneOrder() throws Exception {
+        List<WireClient> members = new ArrayList<>();
+        ExecutorService joiners = Executors.newFixedThreadPool(8);
+        List<Future<WireClient>> joining = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Node node = nodes.get(i % 2);
+            int number = i;
+            joining.add(joiners.submit(() -> {
+                WireClient member = as(node, "m" + number);
+                join(member, "busy");
+                for (int m = 0; m < 10; m++) {
+                    member.send("{\"type\":\"say\",\"room\":\"busy\",\"text\":\"" + number + ":" + m + "\"}");
+                }
+                return member;
+            }));
+        }
+        for (Future<WireClient> member : joining) {
+            members.add(member.get());
+        }
+        joiners.shutdown();
+        var watcher = members.get(0);
+        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> watcher.received(Message.class).size() >= 80);
+
+        for (WireClient member : members) {
+            Awaitility.await().atMost(WireClient.TIMEOUT).untilAsserted(() -> assertThat(lastId(member))
+                    .as("%s", member.received()).isEqualTo(80));
+            List<Long> ids = new ArrayList<>();
+            for (Joined joined : member.received(Joined.class)) {
+                joined.history().forEach(message -> ids.add(Long.parseLong(message.id())));
+            }
+            member.received(Message.class).forEach(message -> ids.add(Long.parseLong(message.id())));
+            assertThat(ids).as("history then live messages, each once, in id order").isSorted().doesNotHaveDuplicates();
+            assertThat(ids.get(ids.size() - 1)).isEqualTo(80L);
+            assertThat(ids).containsAll(ids.isEmpty() ? List.of() : java.util.stream.LongStream
+                    .rangeClosed(ids.get(0), 80).boxed().toList());
+        }
+    }
+
+    private static long lastId(WireClient member) {
+        List<Message> live = member.received(Message.class);
+        return live.isEmpty() ? 0 : Long.parseLong(live.get(live.size() - 1).id());
+    }
+
+    @Test
     void aKilledNodesUsersLeaveAndTheirNicknamesFreeUpWithinTheLease() throws Exception {
         var alice = as(nodes.get(0), "alice");
         var bob = as(nodes.get(1), "bob");
