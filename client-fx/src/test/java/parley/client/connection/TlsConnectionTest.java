@@ -12,7 +12,7 @@ import parley.server.ParleyServer;
 import parley.server.TestCertificates;
 import parley.server.access.Access;
 import parley.server.chat.ChatLimits;
-import parley.server.chat.LocalChat;
+import parley.server.chat.ChatService;
 import parley.server.transport.TlsSettings;
 import parley.server.transport.TransportLimits;
 import parley.server.transport.WebSocketServer;
@@ -65,7 +65,7 @@ class TlsConnectionTest {
         if (server != null) {
             server.stop();
         }
-        server = ParleyServer.start("127.0.0.1", port, new LocalChat(new EventCodec(), ChatLimits.defaults(), Clock.systemUTC()),
+        server = ParleyServer.start("127.0.0.1", port, ChatService.alone(new EventCodec(), ChatLimits.defaults(), Clock.systemUTC()),
                 TransportLimits.defaults(), Access.open(), tls);
     }
 
@@ -207,7 +207,7 @@ class TlsConnectionTest {
 
     @Test
     void tlsToAPlainPortFailsAndSaysTheServerDoesNotSpeakIt() throws Exception {
-        server = ParleyServer.start("127.0.0.1", 0, new LocalChat(new EventCodec(), ChatLimits.defaults(), Clock.systemUTC()),
+        server = ParleyServer.start("127.0.0.1", 0, ChatService.alone(new EventCodec(), ChatLimits.defaults(), Clock.systemUTC()),
                 TransportLimits.defaults());
 
         connect(trustingTheCa(null), true);

@@ -31,7 +31,7 @@ import parley.server.ParleyServer;
 import parley.server.TestCertificates;
 import parley.server.access.Access;
 import parley.server.access.Password;
-import parley.server.chat.LocalChat;
+import parley.server.chat.ChatService;
 import parley.server.transport.TlsSettings;
 import parley.server.chat.ChatLimits;
 import parley.server.transport.TransportLimits;
@@ -392,7 +392,7 @@ class ChatWindowTest {
         Path folder = Files.createTempDirectory("parley-tls");
         Path[] files = TestCertificates.writePem(folder, "server", certificate);
         var secureServer = ParleyServer.start("127.0.0.1", 0,
-                new LocalChat(new EventCodec(), ChatLimits.defaults(), Clock.systemUTC()), TransportLimits.defaults(),
+                ChatService.alone(new EventCodec(), ChatLimits.defaults(), Clock.systemUTC()), TransportLimits.defaults(),
                 Access.open().withPassword(Password.of("open sesame")),
                 TlsSettings.fromPem(files[0], files[1], null, null, TlsSettings.ClientAuth.NONE));
         try {
