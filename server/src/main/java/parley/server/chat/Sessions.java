@@ -1,0 +1,204 @@
+package parley.server.chat;
+
+import parley.protocol.CloseCodes;
+import parley.protocol.ServerEvent;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The comings and goings of users: new connections, resumes (here or from another server), quits, drops and
+ * their expiry, and users let go because they resumed elsewhere. Also what the backplane may ask of this server.
+ */
+final class Sessions extends SessionKeeper implements Backplane.Here {
+    private final Directory here;
+    private final Backplane backplane;
+
+    Sessions(Directory here) {
+        super(here.limits, here.clock);
+        this.here = here;
+        this.backplane = here.backplane;
+    }
+
+    ChatUser connect(Peer peer) {
+        ChatUser user;
+        do {
+            user = here.newUser(peer, backplane.guestNick());
+        } while (here.usersByNickKey.putIfAbsent(Names.key(user.nick()), user) != null);
+        here.users.add(user);
+        synchronized (user) {
+            peer.send(here.codec.encode(ServerEvent.Welcome.fresh(user.nick(), newResumeToken(user))));
+        }
+        backplane.arrived(user);
+        return user;
+    }
+
+    CompletionStage<ChatUser> resume(String resumeToken, Peer peer) {
+        if (resumeToken == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        ChatUser here = usersByResumeToken.get(resumeToken);
+        if (here != null) {
+            return CompletableFuture.completedFuture(resumeHere(here, resumeToken, peer));
+        }
+        return backplane.findSession(resumeToken)
+                .thenCompose(session -> session == null ? CompletableFuture.<ChatUser>completedFuture(null)
+                        : adopt(resumeToken, session, peer))
+                .exceptionally(failure -> null);
+    }
+
+    private ChatUser resumeHere(ChatUser user, String resumeToken, Peer peer) {
+        Peer previous;
+        synchronized (user) {
+            if (user.isGone() || !resumeToken.equals(user.resumeToken())) {
+                return null;
+            }
+            previous = user.peer();
+            List<EncodedEvent> held = user.reattach(peer, clock.millis() - limits.gracePeriod().toMillis());
+            droppedUsers.remove(user);
+            List<String> rooms = new ArrayList<>();
+            for (Room room : user.rooms()) {
+                synchronized (room) {
+                    // Until the client joins again (with "since"), it gets nothing live from the room, so that
+                    // what it missed and what follows arrive once each and in order.
+                    room.awaitRejoin(user);
+                    rooms.add(room.name());
+                }
+            }
+            rooms.sort(String.CASE_INSENSITIVE_ORDER);
+            peer.send(here.codec.encode(ServerEvent.Welcome.resumed(user.nick(), newResumeToken(user), rooms)));
+            held.forEach(peer::send);
+        }
+        backplane.arrived(user);
+        if (previous != peer) {
+            previous.close(CloseCodes.REPLACED, "resumed on a newer connection");
+        }
+        return user;
+    }
+
+    /** The user was connected to another server (alive or dead): their nickname and seats move here. */
+    private CompletionStage<ChatUser> adopt(String resumeToken, Backplane.Session session, Peer peer) {
+        String key = Names.key(session.nick());
+        ChatUser user = here.newUser(peer, session.nick());
+        if (here.usersByNickKey.putIfAbsent(key, user) != null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return backplane.takeSession(resumeToken, session, user).handle((taken, failure) -> {
+            if (failure != null || !taken) {
+                here.usersByNickKey.remove(key, user);
+                return CompletableFuture.<ChatUser>completedFuture(null);
+            }
+            here.users.add(user);
+            List<Room> rooms = new ArrayList<>();
+            List<CompletableFuture<List<String>>> seats = new ArrayList<>();
+            for (Backplane.RoomRef ref : session.rooms()) {
+                Room room = here.openRoom(ref.key(), ref.name());
+                rooms.add(room);
+                seats.add(backplane.enter(room, user).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(seats.toArray(CompletableFuture[]::new))
+                    .handle((seated, seatFailure) -> welcomeAdopted(user, rooms));
+        }).thenCompose(adopted -> adopted);
+    }
+
+    private ChatUser welcomeAdopted(ChatUser user, List<Room> rooms) {
+        synchronized (user) {
+            List<String> names = new ArrayList<>();
+            for (Room room : rooms) {
+                synchronized (room) {
+                    room.arrived();
+                    room.members().add(user);
+                    room.awaitRejoin(user);
+                    user.rooms().add(room);
+                    names.add(room.name());
+                }
+            }
+            names.sort(String.CASE_INSENSITIVE_ORDER);
+            user.peer().send(here.codec.encode(ServerEvent.Welcome.resumed(user.nick(), newResumeToken(user), names)));
+        }
+        backplane.arrived(user);
+        return user;
+    }
+
+    @Override
+    protected void forget(ChatUser user) {
+        if (user.isGone()) {
+            return;
+        }
+        user.markGone();
+        for (Room room : List.copyOf(user.rooms())) {
+            synchronized (room) {
+                here.removeMember(room, user, true);
+            }
+        }
+        here.usersByNickKey.remove(Names.key(user.nick()), user);
+        here.users.remove(user);
+        String token = user.resumeToken();
+        retireToken(user);
+        backplane.departed(user, user.nick(), token);
+    }
+
+    @Override
+    protected void tokenRetired(String token) {
+        backplane.tokenRetired(token);
+    }
+
+    @Override
+    public Room room(String roomKey) {
+        return here.roomsByKey.get(roomKey);
+    }
+
+    @Override
+    public Iterable<ChatUser> users() {
+        return here.users;
+    }
+
+    @Override
+    public void deliverWhisper(String nickKey, EncodedEvent frame) {
+        ChatUser recipient = here.usersByNickKey.get(nickKey);
+        if (recipient != null) {
+            synchronized (recipient) {
+                recipient.deliverWhisper(frame, clock.millis(), limits.recentWhispers());
+            }
+        }
+    }
+
+    @Override
+    public void sendToRooms(List<String> roomKeys, EncodedEvent frame) {
+        Set<Peer> audience = new LinkedHashSet<>();
+        for (String key : roomKeys) {
+            Room room = here.roomsByKey.get(key);
+            if (room != null) {
+                synchronized (room) {
+                    room.members().stream().filter(room::isListening).forEach(member -> audience.add(member.peer()));
+                }
+            }
+        }
+        audience.forEach(peer -> peer.send(frame));
+    }
+
+    @Override
+    public void letGo(ChatUser user) {
+        Peer previous;
+        synchronized (user) {
+            if (user.isGone()) {
+                return;
+            }
+            previous = user.peer();
+            user.markGone();
+            for (Room room : List.copyOf(user.rooms())) {
+                synchronized (room) {
+                    here.removeMember(room, user, false);
+                }
+            }
+            here.usersByNickKey.remove(Names.key(user.nick()), user);
+            here.users.remove(user);
+            retireToken(user);
+        }
+        previous.close(CloseCodes.REPLACED, "resumed on another server");
+    }
+}
