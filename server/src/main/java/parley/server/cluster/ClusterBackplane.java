@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
@@ -53,6 +54,8 @@ public final class ClusterBackplane implements Backplane {
     private final Leases leases;
     /** The users here by owner, so that a takeover from another node finds them. */
     private final ConcurrentMap<String, ChatUser> usersByOwner = new ConcurrentHashMap<>();
+    /** Every change to this node's seats or nicknames, so that {@link Leases} can tell a sync raced with one. */
+    private final AtomicLong changes = new AtomicLong();
     private volatile Here here;
 
     /**
@@ -72,7 +75,8 @@ public final class ClusterBackplane implements Backplane {
         this.timer = timer;
         this.guests = new GuestNumbers(store);
         this.sequencer = new RoomSequencer(codec, store, reach, executor, timer, limits.resumeBuffer());
-        this.leases = new Leases(store, reach, sequencer, guests, codec, this::nodeState, leaseMillis, sessionTtlMillis);
+        this.leases = new Leases(store, reach, sequencer, guests, codec, this::nodeState, changes::get, leaseMillis,
+                sessionTtlMillis);
     }
 
     /** A backplane with its own threads, as many as processors. */
@@ -137,6 +141,7 @@ public final class ClusterBackplane implements Backplane {
 
     @Override
     public void arrived(ChatUser user) {
+        changes.incrementAndGet();
         String owner = owner(user);
         usersByOwner.put(owner, user);
         String nick = user.nick();
@@ -146,6 +151,7 @@ public final class ClusterBackplane implements Backplane {
 
     @Override
     public void departed(ChatUser user, String nick, String resumeToken) {
+        changes.incrementAndGet();
         String owner = owner(user);
         usersByOwner.remove(owner, user);
         inBackground(() -> store.releaseNick(Names.key(nick), owner));
@@ -176,6 +182,7 @@ public final class ClusterBackplane implements Backplane {
 
     @Override
     public void renamed(ChatUser user, String oldNickKey, List<String> roomKeys, EncodedEvent event) {
+        changes.incrementAndGet();
         String owner = owner(user);
         String nick = user.nick();
         String newKey = Names.key(nick);
@@ -194,6 +201,7 @@ public final class ClusterBackplane implements Backplane {
 
     @Override
     public CompletionStage<List<String>> enter(Room room, ChatUser user) {
+        changes.incrementAndGet();
         if (!reach.isInCluster()) {
             return ONLY_HERE; // the seat goes to the store when the node is back in the cluster
         }
@@ -222,12 +230,14 @@ public final class ClusterBackplane implements Backplane {
 
     @Override
     public void joined(Room room, ChatUser user, EncodedEvent presence) {
+        changes.incrementAndGet();
         inBackground(() -> store.publish(new ClusterEvent.RoomEvent(node, room.key(), presence.json())));
         saveSession(user);
     }
 
     @Override
     public void exited(Room room, ChatUser user, EncodedEvent presence) {
+        changes.incrementAndGet();
         String nickKey = Names.key(user.nick());
         String owner = owner(user);
         inBackground(() -> {

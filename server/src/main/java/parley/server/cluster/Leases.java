@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +27,8 @@ final class Leases {
     private static final Logger log = LoggerFactory.getLogger(Leases.class);
     /** How often a node out of the cluster tries to get back in. */
     private static final long RETRY_MILLIS = 500;
+    /** Syncs of this node's seats in a row while joins and leaves keep racing with them; the next renewal goes on. */
+    private static final int MAX_SYNCS = 5;
 
     private final ClusterStore store;
     private final Reachability reach;
@@ -33,6 +36,8 @@ final class Leases {
     private final GuestNumbers guests;
     private final EventCodec codec;
     private final Supplier<NodeState> state;
+    /** Counts changes to this node's seats: a sync that raced with one is done again. */
+    private final LongSupplier seatChanges;
     private final long leaseMillis;
     private final long sessionTtlMillis;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -46,13 +51,14 @@ final class Leases {
     }
 
     Leases(ClusterStore store, Reachability reach, RoomSequencer sequencer, GuestNumbers guests, EventCodec codec,
-           Supplier<NodeState> state, long leaseMillis, long sessionTtlMillis) {
+           Supplier<NodeState> state, LongSupplier seatChanges, long leaseMillis, long sessionTtlMillis) {
         this.store = store;
         this.reach = reach;
         this.sequencer = sequencer;
         this.guests = guests;
         this.codec = codec;
         this.state = state;
+        this.seatChanges = seatChanges;
         this.leaseMillis = leaseMillis;
         this.sessionTtlMillis = sessionTtlMillis;
     }
@@ -86,7 +92,7 @@ final class Leases {
         try {
             boolean lost = await(store.renew(now.users(), leaseMillis, sessionTtlMillis));
             if (lost || !reach.isInCluster()) {
-                putBack(now, lost);
+                putBack(lost);
                 reach.joined(store.nodeId(), now.users().size());
             }
             for (ClusterStore.SeatChange gone : await(store.sweepDeadNodes())) {
@@ -101,13 +107,25 @@ final class Leases {
         }
     }
 
-    /** Puts this node's state back in the store: seats, the guest counter, and each room's counter. */
-    private void putBack(NodeState now, boolean storeLostIt) {
-        ClusterStore.SyncResult result = await(store.syncSeats(now.seats()));
-        result.removed().forEach(change -> store.publish(new ClusterEvent.RoomEvent(store.nodeId(), change.roomKey(),
-                presence(change, ServerEvent.Presence.LEAVE))));
-        result.added().forEach(change -> store.publish(new ClusterEvent.RoomEvent(store.nodeId(), change.roomKey(),
-                presence(change, ServerEvent.Presence.JOIN))));
+    /**
+     * Puts this node's state back in the store: seats, the guest counter, and each room's counter. A seat that
+     * changed while the sync ran (a join or leave racing with it) would be put back wrong, so the sync then runs
+     * again on a fresh look at the node.
+     */
+    private void putBack(boolean storeLostIt) {
+        NodeState now;
+        for (int attempt = 1; ; attempt++) {
+            long changesBefore = seatChanges.getAsLong();
+            now = state.get();
+            ClusterStore.SyncResult result = await(store.syncSeats(now.seats()));
+            result.removed().forEach(change -> store.publish(new ClusterEvent.RoomEvent(store.nodeId(), change.roomKey(),
+                    presence(change, ServerEvent.Presence.LEAVE))));
+            result.added().forEach(change -> store.publish(new ClusterEvent.RoomEvent(store.nodeId(), change.roomKey(),
+                    presence(change, ServerEvent.Presence.JOIN))));
+            if (seatChanges.getAsLong() == changesBefore || attempt == MAX_SYNCS) {
+                break;
+            }
+        }
         await(store.raiseGuestNumbers(guests.highest()));
         if (storeLostIt) {
             guests.discard();

@@ -3,7 +3,6 @@ package parley.server.cluster;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
@@ -23,9 +22,6 @@ import parley.protocol.ServerEvent;
 import parley.server.chat.Backplane;
 import parley.server.chat.ClusterUnavailable;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -69,137 +64,12 @@ public final class RedisClusterStore implements ClusterStore {
     private static final String GUESTS = PREFIX + "guests";
     private static final int RENEW_CHUNK = 500;
 
-    private static final String ENTER = """
-            redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
-            local name = redis.call('HGET', KEYS[1], ARGV[1])
-            redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
-            redis.call('SADD', KEYS[3], ARGV[1] .. '\\n' .. ARGV[3])
-            local recent = {}
-            if tonumber(ARGV[5]) > 0 then
-              recent = redis.call('XREVRANGE', KEYS[5], '+', '-', 'COUNT', ARGV[5])
-            end
-            return {name, redis.call('GET', KEYS[4]) or '0', redis.call('HVALS', KEYS[2]), recent}""";
-    private static final String TAKE_NICK = """
-            local v = redis.call('GET', KEYS[1])
-            if (not v) or string.sub(v, 1, #ARGV[1]) == ARGV[1] then
-              redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-              return 1
-            end
-            return 0""";
-    private static final String APPEND = """
-            local id = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(ARGV[5])) + 1
-            local digits = string.format('%d', id)
-            redis.call('SET', KEYS[1], digits)
-            if tonumber(ARGV[4]) > 0 then
-              redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[4], '0-' .. digits,
-                'from', ARGV[1], 'text', ARGV[2], 'ts', ARGV[3], 'o', ARGV[6], 'n', ARGV[7])
-            end
-            redis.call('PUBLISH', ARGV[8], ARGV[9] .. digits .. '\\n' .. ARGV[7] .. '\\n' .. ARGV[10] .. digits .. ARGV[11])
-            return id""";
-    private static final String RAISE_GUESTS = """
-            if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
-            return 0""";
-    private static final String REMOVE_MEMBER = """
-            redis.call('SREM', KEYS[3], ARGV[1] .. '\\n' .. ARGV[2])
-            local v = redis.call('HGET', KEYS[2], ARGV[2])
-            if v and string.sub(v, 1, #ARGV[3]) == ARGV[3] then
-              redis.call('HDEL', KEYS[2], ARGV[2])
-              if redis.call('HLEN', KEYS[2]) == 0 then
-                redis.call('DEL', KEYS[4], KEYS[5])
-                redis.call('HDEL', KEYS[1], ARGV[1])
-              end
-            end
-            return 0""";
-    private static final String RENAME_MEMBER = """
-            local v = redis.call('HGET', KEYS[1], ARGV[2])
-            if v and string.sub(v, 1, #ARGV[4]) == ARGV[4] then redis.call('HDEL', KEYS[1], ARGV[2]) end
-            redis.call('HSET', KEYS[1], ARGV[3], ARGV[5])
-            redis.call('SREM', KEYS[2], ARGV[1] .. '\\n' .. ARGV[2])
-            redis.call('SADD', KEYS[2], ARGV[1] .. '\\n' .. ARGV[3])
-            return 0""";
-    private static final String RELEASE_NICK = """
-            local v = redis.call('GET', KEYS[1])
-            if v and string.sub(v, 1, #ARGV[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-            return 0""";
-    private static final String RENEW_NICKS = """
-            local conflicts = {}
-            for i, k in ipairs(KEYS) do
-              local want = ARGV[i + 1]
-              local prefix = string.match(want, '^[^|]*|')
-              local v = redis.call('GET', k)
-              if (not v) or string.sub(v, 1, #prefix) == prefix then
-                redis.call('SET', k, want, 'PX', ARGV[1])
-              else
-                table.insert(conflicts, k)
-              end
-            end
-            return conflicts""";
-    private static final String SAVE_ALL = """
-            for i, k in ipairs(KEYS) do redis.call('SET', k, ARGV[i + 1], 'PX', ARGV[1]) end
-            return 0""";
-    private static final String RAISE_LAST_ID = """
-            local v = tonumber(redis.call('GET', KEYS[1]) or '0')
-            if v < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
-            return v""";
-    private static final String ROOMS_WITH_COUNTS = """
-            local out = {}
-            local all = redis.call('HGETALL', KEYS[1])
-            for i = 1, #all, 2 do
-              local n = redis.call('HLEN', ARGV[1] .. 'members:' .. all[i])
-              if n > 0 then
-                table.insert(out, all[i + 1])
-                table.insert(out, n)
-              end
-            end
-            return out""";
-    /**
-     * Makes a node's recorded seats exactly the given ones (sync), or frees all seats of a node whose lease ran
-     * out (sweep; only the node that takes it out of the node set sweeps it). Returns {removed, added}, each a
-     * flat list of room key, room name, nick.
-     */
-    private static final String SEATS = """
-            local p = ARGV[1]
-            if ARGV[3] == 'sweep' then
-              if redis.call('EXISTS', p .. 'node:' .. ARGV[4]) == 1 then return {{}, {}} end
-              if redis.call('SREM', KEYS[3], ARGV[4]) == 0 then return {{}, {}} end
-            end
-            local wanted = {}
-            for i = 5, #ARGV, 4 do wanted[ARGV[i] .. '\\n' .. ARGV[i + 2]] = true end
-            local removed, added = {}, {}
-            for _, e in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-              if not wanted[e] then
-                local rk, nk = string.match(e, '^(.-)\\n(.*)$')
-                local mk = p .. 'members:' .. rk
-                local v = redis.call('HGET', mk, nk)
-                if v and string.sub(v, 1, #ARGV[2]) == ARGV[2] then
-                  redis.call('HDEL', mk, nk)
-                  table.insert(removed, rk)
-                  table.insert(removed, redis.call('HGET', KEYS[2], rk) or rk)
-                  table.insert(removed, string.match(v, '|(.*)$'))
-                  if redis.call('HLEN', mk) == 0 then
-                    redis.call('DEL', p .. 'seq:' .. rk, p .. 'history:' .. rk)
-                    redis.call('HDEL', KEYS[2], rk)
-                  end
-                end
-                redis.call('SREM', KEYS[1], e)
-              end
-            end
-            for i = 5, #ARGV, 4 do
-              redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1])
-              if redis.call('HSET', p .. 'members:' .. ARGV[i], ARGV[i + 2], ARGV[i + 3]) == 1 then
-                table.insert(added, ARGV[i])
-                table.insert(added, redis.call('HGET', KEYS[2], ARGV[i]))
-                table.insert(added, string.match(ARGV[i + 3], '|(.*)$'))
-              end
-              redis.call('SADD', KEYS[1], ARGV[i] .. '\\n' .. ARGV[i + 2])
-            end
-            return {removed, added}""";
-
     private final String nodeId;
     private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> redis;
+    private final RedisCalls calls;
     private final StatefulRedisPubSubConnection<String, String> events;
     private final ExecutorService eventThread;
     private volatile Consumer<ClusterEvent> listener = event -> { };
@@ -236,12 +106,13 @@ public final class RedisClusterStore implements ClusterStore {
         try {
             this.connection = client.connect();
             this.redis = connection.async();
+            this.calls = new RedisCalls(redis);
             this.events = client.connectPubSub();
         } catch (RedisException e) {
             client.shutdown();
             resources.shutdown();
             eventThread.shutdownNow();
-            throw new ClusterUnavailable("cannot reach Redis at " + redisUri + ": " + rootMessage(e), e);
+            throw new ClusterUnavailable("cannot reach Redis at " + redisUri + ": " + RedisCalls.rootMessage(e), e);
         }
     }
 
@@ -272,7 +143,7 @@ public final class RedisClusterStore implements ClusterStore {
         try {
             events.sync().subscribe(CHANNEL);
         } catch (RedisException e) {
-            throw new ClusterUnavailable("cannot subscribe to " + CHANNEL + ": " + rootMessage(e), e);
+            throw new ClusterUnavailable("cannot subscribe to " + CHANNEL + ": " + RedisCalls.rootMessage(e), e);
         }
     }
 
@@ -302,38 +173,42 @@ public final class RedisClusterStore implements ClusterStore {
 
     @Override
     public CompletionStage<Long> takeGuestNumbers(int count) {
-        return call(redis.incrby(GUESTS, count));
+        return RedisCalls.call(redis.incrby(GUESTS, count));
     }
 
     @Override
     public CompletionStage<Void> raiseGuestNumbers(long atLeast) {
-        return done(script(RAISE_GUESTS, ScriptOutputType.INTEGER, keys(GUESTS), Long.toString(atLeast)));
+        return RedisCalls.done(calls.script(RedisScripts.RAISE_GUESTS, ScriptOutputType.INTEGER, keys(GUESTS), Long.toString(atLeast)));
     }
 
     @Override
     public CompletionStage<Boolean> takeNick(String nickKey, String oldOwner, String newOwner, String nick, long leaseMillis) {
-        return this.<Long>script(TAKE_NICK, ScriptOutputType.INTEGER, keys(key("nick:", nickKey)),
+        return calls.<Long>script(RedisScripts.TAKE_NICK, ScriptOutputType.INTEGER, keys(key("nick:", nickKey)),
                 oldOwner + "|", newOwner + "|" + nick, Long.toString(leaseMillis)).thenApply(taken -> taken == 1);
     }
 
     @Override
     public CompletionStage<Void> releaseNick(String nickKey, String owner) {
-        return done(script(RELEASE_NICK, ScriptOutputType.INTEGER, keys(key("nick:", nickKey)), owner + "|"));
+        return RedisCalls.done(calls.script(RedisScripts.RELEASE_NICK, ScriptOutputType.INTEGER, keys(key("nick:", nickKey)), owner + "|"));
     }
 
     @Override
     public CompletionStage<String> nickHolder(String nickKey) {
-        return call(redis.get(key("nick:", nickKey))).thenApply(value -> value == null ? null : afterBar(value));
+        return RedisCalls.call(redis.get(key("nick:", nickKey))).thenApply(value -> value == null ? null : afterBar(value));
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public CompletionStage<Entry> enter(Seat seat, int recent) {
-        return this.<List<Object>>script(ENTER, ScriptOutputType.MULTI,
+        return calls.<List<Object>>script(RedisScripts.ENTER, ScriptOutputType.MULTI,
                 keys(ROOMS, key("members:", seat.roomKey()), key("seats:", nodeId), key("seq:", seat.roomKey()),
-                        key("history:", seat.roomKey())),
+                        key("history:", seat.roomKey()), key("node:", nodeId)),
                 seat.roomKey(), seat.roomName(), seat.nickKey(), seat.owner() + "|" + seat.nick(),
                 Integer.toString(recent)).thenApply(result -> {
+            if (result.get(0) == null) {
+                // Seated now, the user would be left behind if this node died before putting its state back.
+                throw new ClusterUnavailable("the store has lost this node (restarted?); it puts its seats back first");
+            }
             String name = (String) result.get(0);
             List<String> members = new ArrayList<>();
             ((List<Object>) result.get(2)).forEach(value -> members.add(afterBar((String) value)));
@@ -363,7 +238,7 @@ public final class RedisClusterStore implements ClusterStore {
 
     @Override
     public CompletionStage<Void> removeMember(String roomKey, String nickKey, String owner) {
-        return done(script(REMOVE_MEMBER, ScriptOutputType.INTEGER,
+        return RedisCalls.done(calls.script(RedisScripts.REMOVE_MEMBER, ScriptOutputType.INTEGER,
                 keys(ROOMS, key("members:", roomKey), key("seats:", nodeId), key("seq:", roomKey), key("history:", roomKey)),
                 roomKey, nickKey, owner + "|"));
     }
@@ -373,7 +248,7 @@ public final class RedisClusterStore implements ClusterStore {
                                               String nick) {
         List<CompletableFuture<Object>> renames = new ArrayList<>();
         for (String roomKey : roomKeys) {
-            renames.add(this.script(RENAME_MEMBER, ScriptOutputType.INTEGER, keys(key("members:", roomKey), key("seats:", nodeId)),
+            renames.add(calls.script(RedisScripts.RENAME_MEMBER, ScriptOutputType.INTEGER, keys(key("members:", roomKey), key("seats:", nodeId)),
                     roomKey, oldNickKey, newNickKey, owner + "|", owner + "|" + nick).toCompletableFuture());
         }
         return CompletableFuture.allOf(renames.toArray(CompletableFuture[]::new));
@@ -381,12 +256,12 @@ public final class RedisClusterStore implements ClusterStore {
 
     @Override
     public CompletionStage<Boolean> hasMembers(String roomKey) {
-        return call(redis.hlen(key("members:", roomKey))).thenApply(count -> count > 0);
+        return RedisCalls.call(redis.hlen(key("members:", roomKey))).thenApply(count -> count > 0);
     }
 
     @Override
     public CompletionStage<List<ServerEvent.RoomInfo>> rooms() {
-        return this.<List<Object>>script(ROOMS_WITH_COUNTS, ScriptOutputType.MULTI, keys(ROOMS), PREFIX).thenApply(flat -> {
+        return calls.<List<Object>>script(RedisScripts.ROOMS_WITH_COUNTS, ScriptOutputType.MULTI, keys(ROOMS), PREFIX).thenApply(flat -> {
             List<ServerEvent.RoomInfo> rooms = new ArrayList<>();
             for (int i = 0; i + 1 < flat.size(); i += 2) {
                 rooms.add(new ServerEvent.RoomInfo((String) flat.get(i), ((Long) flat.get(i + 1)).intValue()));
@@ -398,7 +273,7 @@ public final class RedisClusterStore implements ClusterStore {
 
     @Override
     public CompletionStage<Long> append(Post post, int keep, long floor) {
-        return script(APPEND, ScriptOutputType.INTEGER, keys(key("seq:", post.roomKey()), key("history:", post.roomKey())),
+        return calls.script(RedisScripts.APPEND, ScriptOutputType.INTEGER, keys(key("seq:", post.roomKey()), key("history:", post.roomKey())),
                 post.from(), post.text(), Long.toString(post.timestamp()), Integer.toString(keep), Long.toString(floor),
                 post.origin(), Long.toString(post.serial()), CHANNEL, EventLines.roomMessageHead(post.origin(), post.roomKey()),
                 post.jsonHead(), post.jsonTail());
@@ -410,7 +285,7 @@ public final class RedisClusterStore implements ClusterStore {
             return CompletableFuture.completedFuture(List.of());
         }
         String[] keys = roomKeys.stream().map(room -> key("seq:", room)).toArray(String[]::new);
-        return call(redis.mget(keys)).thenApply(values -> {
+        return RedisCalls.call(redis.mget(keys)).thenApply(values -> {
             List<Long> ids = new ArrayList<>(values.size());
             values.forEach(value -> ids.add(value.hasValue() ? Long.parseLong(value.getValue()) : 0L));
             return ids;
@@ -419,7 +294,7 @@ public final class RedisClusterStore implements ClusterStore {
 
     @Override
     public CompletionStage<Long> raiseLastId(String roomKey, long atLeast) {
-        return script(RAISE_LAST_ID, ScriptOutputType.INTEGER, keys(key("seq:", roomKey)), Long.toString(atLeast));
+        return calls.script(RedisScripts.RAISE_LAST_ID, ScriptOutputType.INTEGER, keys(key("seq:", roomKey)), Long.toString(atLeast));
     }
 
     @Override
@@ -429,8 +304,8 @@ public final class RedisClusterStore implements ClusterStore {
         }
         Range<String> range = Range.create("0-" + from, "0-" + to);
         CompletionStage<List<StreamMessage<String, String>>> entries = count == Integer.MAX_VALUE
-                ? call(redis.xrange(key("history:", roomKey), range))
-                : call(redis.xrevrange(key("history:", roomKey), range, io.lettuce.core.Limit.from(count)))
+                ? RedisCalls.call(redis.xrange(key("history:", roomKey), range))
+                : RedisCalls.call(redis.xrevrange(key("history:", roomKey), range, io.lettuce.core.Limit.from(count)))
                 .thenApply(newestFirst -> {
                     List<StreamMessage<String, String>> oldestFirst = new ArrayList<>(newestFirst);
                     java.util.Collections.reverse(oldestFirst);
@@ -445,29 +320,29 @@ public final class RedisClusterStore implements ClusterStore {
 
     @Override
     public CompletionStage<Void> publish(ClusterEvent event) {
-        return done(call(redis.publish(CHANNEL, EventLines.encode(event))));
+        return RedisCalls.done(RedisCalls.call(redis.publish(CHANNEL, EventLines.encode(event))));
     }
 
     @Override
     public CompletionStage<Void> saveSession(String token, Backplane.Session session, long ttlMillis) {
-        return done(call(redis.set(key("resume:", token), ResumeLines.encode(session), SetArgs.Builder.px(ttlMillis))));
+        return RedisCalls.done(RedisCalls.call(redis.set(key("resume:", token), ResumeLines.encode(session), SetArgs.Builder.px(ttlMillis))));
     }
 
     @Override
     public CompletionStage<Backplane.Session> loadSession(String token) {
-        return call(redis.get(key("resume:", token))).thenApply(value -> value == null ? null : ResumeLines.decode(value));
+        return RedisCalls.call(redis.get(key("resume:", token))).thenApply(value -> value == null ? null : ResumeLines.decode(value));
     }
 
     @Override
     public CompletionStage<Void> deleteSession(String token) {
-        return done(call(redis.del(key("resume:", token))));
+        return RedisCalls.done(RedisCalls.call(redis.del(key("resume:", token))));
     }
 
     @Override
     public CompletionStage<Boolean> renew(List<UserLease> users, long leaseMillis, long sessionTtlMillis) {
-        CompletionStage<String> previous = call(redis.setGet(key("node:", nodeId), "1", SetArgs.Builder.px(leaseMillis)));
+        CompletionStage<String> previous = RedisCalls.call(redis.setGet(key("node:", nodeId), "1", SetArgs.Builder.px(leaseMillis)));
         List<CompletableFuture<?>> steps = new ArrayList<>();
-        steps.add(call(redis.sadd(NODES, nodeId)).toCompletableFuture());
+        steps.add(RedisCalls.call(redis.sadd(NODES, nodeId)).toCompletableFuture());
         for (int start = 0; start < users.size(); start += RENEW_CHUNK) {
             List<UserLease> chunk = users.subList(start, Math.min(users.size(), start + RENEW_CHUNK));
             String[] nickKeys = new String[chunk.size()];
@@ -483,13 +358,13 @@ public final class RedisClusterStore implements ClusterStore {
                 resumeKeys[i] = key("resume:", user.resumeToken());
                 resumeValues[i + 1] = ResumeLines.encode(user.session());
             }
-            steps.add(this.<List<Object>>script(RENEW_NICKS, ScriptOutputType.MULTI, nickKeys, nickValues)
+            steps.add(calls.<List<Object>>script(RedisScripts.RENEW_NICKS, ScriptOutputType.MULTI, nickKeys, nickValues)
                     .thenAccept(conflicts -> {
                         if (!conflicts.isEmpty()) {
                             log.warn("Nicknames held here were claimed elsewhere while this node was cut off: {}", conflicts);
                         }
                     }).toCompletableFuture());
-            steps.add(script(SAVE_ALL, ScriptOutputType.INTEGER, resumeKeys, resumeValues).toCompletableFuture());
+            steps.add(calls.script(RedisScripts.SAVE_ALL, ScriptOutputType.INTEGER, resumeKeys, resumeValues).toCompletableFuture());
         }
         return previous.thenCombine(CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)),
                 (was, renewed) -> was == null);
@@ -501,13 +376,13 @@ public final class RedisClusterStore implements ClusterStore {
         for (Seat seat : seats) {
             args.addAll(List.of(seat.roomKey(), seat.roomName(), seat.nickKey(), seat.owner() + "|" + seat.nick()));
         }
-        return this.<List<Object>>script(SEATS, ScriptOutputType.MULTI, keys(key("seats:", nodeId), ROOMS, NODES),
+        return calls.<List<Object>>script(RedisScripts.SEATS, ScriptOutputType.MULTI, keys(key("seats:", nodeId), ROOMS, NODES),
                 args.toArray(String[]::new)).thenApply(RedisClusterStore::seatChanges);
     }
 
     @Override
     public CompletionStage<List<SeatChange>> sweepDeadNodes() {
-        return call(redis.smembers(NODES)).thenCompose(nodes -> {
+        return RedisCalls.call(redis.smembers(NODES)).thenCompose(nodes -> {
             List<CompletableFuture<List<SeatChange>>> sweeps = new ArrayList<>();
             for (String other : nodes) {
                 if (!other.equals(nodeId)) {
@@ -524,7 +399,7 @@ public final class RedisClusterStore implements ClusterStore {
 
     /** Frees a node's seats if its lease has run out (the script checks, and only one node sweeps it). */
     private CompletionStage<List<SeatChange>> sweep(String other) {
-        return this.<List<Object>>script(SEATS, ScriptOutputType.MULTI, keys(key("seats:", other), ROOMS, NODES),
+        return calls.<List<Object>>script(RedisScripts.SEATS, ScriptOutputType.MULTI, keys(key("seats:", other), ROOMS, NODES),
                 PREFIX, other + "/", "sweep", other).thenApply(result -> {
             List<SeatChange> removed = seatChanges(result).removed();
             if (!removed.isEmpty()) {
@@ -559,80 +434,5 @@ public final class RedisClusterStore implements ClusterStore {
 
     private static String afterBar(String value) {
         return value.substring(value.indexOf('|') + 1);
-    }
-
-    /**
-     * Runs a script by its digest; when Redis does not know it (a restarted Redis lost its script cache), by its
-     * text, which loads it again.
-     */
-    private <T> CompletionStage<T> script(String script, ScriptOutputType type, String[] keys, String... args) {
-        CompletionStage<T> bySha = redis.<T>evalsha(sha1(script), type, keys, args);
-        return call(bySha.exceptionallyCompose(failure -> {
-            Throwable cause = unwrap(failure);
-            if (cause instanceof RedisCommandExecutionException && String.valueOf(cause.getMessage()).startsWith("NOSCRIPT")) {
-                return redis.<T>eval(script, type, keys, args);
-            }
-            return CompletableFuture.failedFuture(cause);
-        }));
-    }
-
-    private static final Map<String, String> DIGESTS = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static String sha1(String script) {
-        return DIGESTS.computeIfAbsent(script, text -> {
-            try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
-    private static <T> CompletionStage<Void> done(CompletionStage<T> stage) {
-        return stage.thenApply(result -> null);
-    }
-
-    /** A Redis call's stage; not reaching Redis becomes {@link ClusterUnavailable}, a refused command stays an error. */
-    private static <T> CompletionStage<T> call(CompletionStage<T> command) {
-        return command.handle((result, failure) -> {
-            if (failure == null) {
-                return result;
-            }
-            throw translate(unwrap(failure));
-        });
-    }
-
-    private static RuntimeException translate(Throwable failure) {
-        if (failure instanceof ClusterUnavailable unavailable) {
-            return unavailable;
-        }
-        if (failure instanceof RedisCommandExecutionException) {
-            String message = failure.getMessage() == null ? "" : failure.getMessage();
-            if (message.startsWith("LOADING") || message.startsWith("BUSY") || message.startsWith("MASTERDOWN")
-                    || message.startsWith("READONLY") || message.startsWith("TRYAGAIN")) {
-                return new ClusterUnavailable(message, failure);
-            }
-            return new IllegalStateException("Redis refused a command: " + message, failure);
-        }
-        if (failure instanceof RedisException || failure instanceof java.util.concurrent.CancellationException) {
-            return new ClusterUnavailable(rootMessage(failure), failure);
-        }
-        return failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

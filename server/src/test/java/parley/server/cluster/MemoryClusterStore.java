@@ -133,23 +133,30 @@ public final class MemoryClusterStore implements ClusterStore {
         }
         long delay = delayMillis;
         if (delay <= 0) {
-            T result;
-            synchronized (shared) {
-                result = work.get();
-            }
-            events.forEach(this::deliver);
-            return CompletableFuture.completedFuture(result);
+            return run(work, events);
         }
         CompletableFuture<T> later = new CompletableFuture<>();
-        TIMER.schedule(() -> {
-            T result;
+        TIMER.schedule(() -> run(work, events).whenComplete((result, failure) -> {
+            if (failure != null) {
+                later.completeExceptionally(failure);
+            } else {
+                later.complete(result);
+            }
+        }), delay, TimeUnit.MILLISECONDS);
+        return later;
+    }
+
+    private <T> CompletableFuture<T> run(Supplier<T> work, List<ClusterEvent> events) {
+        T result;
+        try {
             synchronized (shared) {
                 result = work.get();
             }
-            events.forEach(this::deliver);
-            later.complete(result);
-        }, delay, TimeUnit.MILLISECONDS);
-        return later;
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        events.forEach(this::deliver);
+        return CompletableFuture.completedFuture(result);
     }
 
     private void deliver(ClusterEvent event) {
@@ -200,6 +207,9 @@ public final class MemoryClusterStore implements ClusterStore {
     @Override
     public CompletionStage<Entry> enter(Seat seat, int recent) {
         return answer(() -> {
+            if (!shared.nodeLeases.containsKey(nodeId)) {
+                throw new ClusterUnavailable("the store has lost this node");
+            }
             String name = shared.roomNames.computeIfAbsent(seat.roomKey(), key -> seat.roomName());
             shared.members.computeIfAbsent(seat.roomKey(), key -> new LinkedHashMap<>())
                     .put(seat.nickKey(), seat.owner() + "|" + seat.nick());
