@@ -402,11 +402,18 @@ class ClusterIntegrationTest {
         for (String nick : List.of("old", "late", guestNick)) {
             bob.await(Presence.class, p -> p.nick().equals(nick) && p.event().equals("leave"));
         }
-        Awaitility.await().atMost(WireClient.TIMEOUT).untilAsserted(() -> {
-            try (var newcomer = WireClient.connectAs(nodes.get(0).port(), "late")) {
-                assertThat(join(newcomer, "lobby").members()).containsExactly("bob", "late");
-            }
-        });
+        try (var newcomer = WireClient.connect(nodes.get(0).port())) {
+            newcomer.await(ServerEvent.Welcome.class);
+            // The nickname's lease runs out about when the seats are swept: ask until it is free.
+            Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> {
+                String ref = "n" + System.nanoTime();
+                newcomer.send("{\"type\":\"nick\",\"nick\":\"late\",\"ref\":\"" + ref + "\"}");
+                ServerEvent answer = newcomer.await(ServerEvent.class, event -> event instanceof ServerEvent.Ok ok
+                        && ref.equals(ok.ref()) || event instanceof ServerEvent.Error error && ref.equals(error.ref()));
+                return answer instanceof ServerEvent.Ok;
+            });
+            assertThat(join(newcomer, "lobby").members()).containsExactly("bob", "late");
+        }
     }
 
     @Test
@@ -430,8 +437,6 @@ class ClusterIntegrationTest {
             members.add(member.get());
         }
         joiners.shutdown();
-        var watcher = members.get(0);
-        Awaitility.await().atMost(WireClient.TIMEOUT).until(() -> watcher.received(Message.class).size() >= 80);
 
         for (WireClient member : members) {
             Awaitility.await().atMost(WireClient.TIMEOUT).untilAsserted(() -> assertThat(lastId(member))

@@ -401,11 +401,17 @@ public final class ClusterBackplane implements Backplane {
 
     /** Runs store calls off the caller's thread (which may hold a monitor) and notes when the store is out of reach. */
     private void inBackground(Supplier<CompletionStage<?>> call) {
-        executor.execute(() -> call.get().whenComplete((done, failure) -> {
-            if (failure != null && !reach.failed(failure)) {
-                log.warn("A cluster update failed: {}", failure.toString());
+        executor.execute(() -> {
+            try {
+                call.get().whenComplete((done, failure) -> {
+                    if (failure != null && !reach.failed(failure)) {
+                        log.warn("A cluster update failed: {}", failure.toString());
+                    }
+                });
+            } catch (RuntimeException e) {
+                log.error("A cluster update could not be sent", e);
             }
-        }));
+        });
     }
 
     private static <T> CompletionStage<T> unavailable() {

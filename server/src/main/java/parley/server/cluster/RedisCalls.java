@@ -28,8 +28,7 @@ final class RedisCalls {
      * text, which loads it again.
      */
     <T> CompletionStage<T> script(String script, ScriptOutputType type, String[] keys, String... args) {
-        CompletionStage<T> bySha = redis.<T>evalsha(sha1(script), type, keys, args);
-        return call(bySha.exceptionallyCompose(failure -> {
+        return call(() -> redis.<T>evalsha(sha1(script), type, keys, args).exceptionallyCompose(failure -> {
             Throwable cause = unwrap(failure);
             if (cause instanceof RedisCommandExecutionException && String.valueOf(cause.getMessage()).startsWith("NOSCRIPT")) {
                 return redis.<T>eval(script, type, keys, args);
@@ -54,9 +53,18 @@ final class RedisCalls {
         return stage.thenApply(result -> null);
     }
 
-    /** A Redis call's stage; not reaching Redis becomes {@link ClusterUnavailable}, a refused command stays an error. */
-    static <T> CompletionStage<T> call(CompletionStage<T> command) {
-        return command.handle((result, failure) -> {
+    /**
+     * Makes a Redis call; not reaching Redis becomes {@link ClusterUnavailable}, a refused command stays an error.
+     * A call that fails before it is sent (Lettuce may throw at once) fails its stage too.
+     */
+    static <T> CompletionStage<T> call(java.util.function.Supplier<CompletionStage<T>> command) {
+        CompletionStage<T> sent;
+        try {
+            sent = command.get();
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.handle((result, failure) -> {
             if (failure == null) {
                 return result;
             }

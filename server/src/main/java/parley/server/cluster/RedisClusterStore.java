@@ -173,7 +173,7 @@ public final class RedisClusterStore implements ClusterStore {
 
     @Override
     public CompletionStage<Long> takeGuestNumbers(int count) {
-        return RedisCalls.call(redis.incrby(GUESTS, count));
+        return RedisCalls.call(() -> redis.incrby(GUESTS, count));
     }
 
     @Override
@@ -194,7 +194,7 @@ public final class RedisClusterStore implements ClusterStore {
 
     @Override
     public CompletionStage<String> nickHolder(String nickKey) {
-        return RedisCalls.call(redis.get(key("nick:", nickKey))).thenApply(value -> value == null ? null : afterBar(value));
+        return RedisCalls.call(() -> redis.get(key("nick:", nickKey))).thenApply(value -> value == null ? null : afterBar(value));
     }
 
     @Override
@@ -256,7 +256,7 @@ public final class RedisClusterStore implements ClusterStore {
 
     @Override
     public CompletionStage<Boolean> hasMembers(String roomKey) {
-        return RedisCalls.call(redis.hlen(key("members:", roomKey))).thenApply(count -> count > 0);
+        return RedisCalls.call(() -> redis.hlen(key("members:", roomKey))).thenApply(count -> count > 0);
     }
 
     @Override
@@ -285,7 +285,7 @@ public final class RedisClusterStore implements ClusterStore {
             return CompletableFuture.completedFuture(List.of());
         }
         String[] keys = roomKeys.stream().map(room -> key("seq:", room)).toArray(String[]::new);
-        return RedisCalls.call(redis.mget(keys)).thenApply(values -> {
+        return RedisCalls.call(() -> redis.mget(keys)).thenApply(values -> {
             List<Long> ids = new ArrayList<>(values.size());
             values.forEach(value -> ids.add(value.hasValue() ? Long.parseLong(value.getValue()) : 0L));
             return ids;
@@ -304,8 +304,8 @@ public final class RedisClusterStore implements ClusterStore {
         }
         Range<String> range = Range.create("0-" + from, "0-" + to);
         CompletionStage<List<StreamMessage<String, String>>> entries = count == Integer.MAX_VALUE
-                ? RedisCalls.call(redis.xrange(key("history:", roomKey), range))
-                : RedisCalls.call(redis.xrevrange(key("history:", roomKey), range, io.lettuce.core.Limit.from(count)))
+                ? RedisCalls.call(() -> redis.xrange(key("history:", roomKey), range))
+                : RedisCalls.call(() -> redis.xrevrange(key("history:", roomKey), range, io.lettuce.core.Limit.from(count)))
                 .thenApply(newestFirst -> {
                     List<StreamMessage<String, String>> oldestFirst = new ArrayList<>(newestFirst);
                     java.util.Collections.reverse(oldestFirst);
@@ -320,29 +320,29 @@ public final class RedisClusterStore implements ClusterStore {
 
     @Override
     public CompletionStage<Void> publish(ClusterEvent event) {
-        return RedisCalls.done(RedisCalls.call(redis.publish(CHANNEL, EventLines.encode(event))));
+        return RedisCalls.done(RedisCalls.call(() -> redis.publish(CHANNEL, EventLines.encode(event))));
     }
 
     @Override
     public CompletionStage<Void> saveSession(String token, Backplane.Session session, long ttlMillis) {
-        return RedisCalls.done(RedisCalls.call(redis.set(key("resume:", token), ResumeLines.encode(session), SetArgs.Builder.px(ttlMillis))));
+        return RedisCalls.done(RedisCalls.call(() -> redis.set(key("resume:", token), ResumeLines.encode(session), SetArgs.Builder.px(ttlMillis))));
     }
 
     @Override
     public CompletionStage<Backplane.Session> loadSession(String token) {
-        return RedisCalls.call(redis.get(key("resume:", token))).thenApply(value -> value == null ? null : ResumeLines.decode(value));
+        return RedisCalls.call(() -> redis.get(key("resume:", token))).thenApply(value -> value == null ? null : ResumeLines.decode(value));
     }
 
     @Override
     public CompletionStage<Void> deleteSession(String token) {
-        return RedisCalls.done(RedisCalls.call(redis.del(key("resume:", token))));
+        return RedisCalls.done(RedisCalls.call(() -> redis.del(key("resume:", token))));
     }
 
     @Override
     public CompletionStage<Boolean> renew(List<UserLease> users, long leaseMillis, long sessionTtlMillis) {
-        CompletionStage<String> previous = RedisCalls.call(redis.setGet(key("node:", nodeId), "1", SetArgs.Builder.px(leaseMillis)));
+        CompletionStage<String> previous = RedisCalls.call(() -> redis.setGet(key("node:", nodeId), "1", SetArgs.Builder.px(leaseMillis)));
         List<CompletableFuture<?>> steps = new ArrayList<>();
-        steps.add(RedisCalls.call(redis.sadd(NODES, nodeId)).toCompletableFuture());
+        steps.add(RedisCalls.call(() -> redis.sadd(NODES, nodeId)).toCompletableFuture());
         for (int start = 0; start < users.size(); start += RENEW_CHUNK) {
             List<UserLease> chunk = users.subList(start, Math.min(users.size(), start + RENEW_CHUNK));
             String[] nickKeys = new String[chunk.size()];
@@ -382,7 +382,7 @@ public final class RedisClusterStore implements ClusterStore {
 
     @Override
     public CompletionStage<List<SeatChange>> sweepDeadNodes() {
-        return RedisCalls.call(redis.smembers(NODES)).thenCompose(nodes -> {
+        return RedisCalls.call(() -> redis.smembers(NODES)).thenCompose(nodes -> {
             List<CompletableFuture<List<SeatChange>>> sweeps = new ArrayList<>();
             for (String other : nodes) {
                 if (!other.equals(nodeId)) {
