@@ -20,7 +20,10 @@ public interface ClusterStore {
     /** This node's id, unique in the cluster, safe in keys (letters and digits). */
     String nodeId();
 
-    /** Starts listening to the cluster's events; events are handed to {@code listener} on one thread, in order. */
+    /**
+     * Starts listening to the cluster's events; events are handed to {@code listener} on one thread, in order. A
+     * node does not hear its own room messages: {@link #append} tells it their ids.
+     */
     void start(Consumer<ClusterEvent> listener);
 
     void stop();

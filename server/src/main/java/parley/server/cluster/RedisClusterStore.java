@@ -73,6 +73,7 @@ public final class RedisClusterStore implements ClusterStore {
     private final StatefulRedisPubSubConnection<String, String> events;
     private final ExecutorService eventThread;
     private volatile Consumer<ClusterEvent> listener = event -> { };
+    private final String ownRoomMessages;
 
     /**
      * Connects to Redis.
@@ -86,6 +87,7 @@ public final class RedisClusterStore implements ClusterStore {
         byte[] id = new byte[6];
         new SecureRandom().nextBytes(id);
         this.nodeId = HexFormat.of().formatHex(id);
+        this.ownRoomMessages = "M\n" + nodeId + "\n";
         // Reconnect attempts start at once and back off to one a second: a node is back in the cluster within
         // about a second of Redis.
         this.resources = DefaultClientResources.builder()
@@ -127,6 +129,9 @@ public final class RedisClusterStore implements ClusterStore {
         events.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
+                if (message.startsWith(ownRoomMessages)) {
+                    return; // this node learnt the message's id from its append; a lost answer is caught up
+                }
                 ClusterEvent event = EventLines.decode(message);
                 if (event == null) {
                     log.warn("Ignoring an unreadable cluster event: {}", message);

@@ -109,7 +109,8 @@ public final class MemoryClusterStore implements ClusterStore {
     public void start(Consumer<ClusterEvent> onEvent) {
         listener = onEvent;
         shared.listeners.add(event -> {
-            if (!unreachable) {
+            boolean own = event instanceof ClusterEvent.RoomMessage message && message.origin().equals(nodeId);
+            if (!unreachable && !own) {
                 onEvent.accept(event);
             }
         });
