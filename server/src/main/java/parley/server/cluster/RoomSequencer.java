@@ -59,6 +59,8 @@ final class RoomSequencer {
         final TreeMap<Long, Arrival> waiting = new TreeMap<>();
         final Set<Long> shownAlone = new HashSet<>();
         final List<Waiter> waiters = new ArrayList<>();
+        /** This node's latest post to the room, handled once every earlier one has been. */
+        CompletableFuture<?> posting = CompletableFuture.completedFuture(null);
         boolean catchUpScheduled;
 
         boolean isSynced() {
@@ -138,57 +140,94 @@ final class RoomSequencer {
         after.forEach(Runnable::run);
     }
 
-    /** Numbers a message in the store and shows it here in its turn; completes with its id once shown. */
+    /**
+     * Numbers a message in the store and shows it here in its turn; completes with its id once shown. A room's
+     * messages from this node are handled in the order they were posted, whether the store numbers them or the
+     * node shows them alone (out of reach): one sender's messages never overtake each other.
+     */
     CompletionStage<String> post(Room room, ChatUser user, String text, long timestamp) {
-        long serial = serials.incrementAndGet();
-        long floor;
+        Draft draft = draft(room.name(), user.nick(), text, timestamp);
+        CompletableFuture<String> shown = new CompletableFuture<>();
+        CompletableFuture<?> before;
         synchronized (room) {
             Order order = order(room);
-            if (!reach.isInCluster() || !order.isSynced()) {
-                return CompletableFuture.completedFuture(showAlone(room, order, user.nick(), text, timestamp, -1));
+            before = order.posting.handle((done, failure) -> null);
+            if (reach.isInCluster() && order.isSynced()) {
+                // Sent holding the monitor, so that the store numbers this node's messages of the room in the
+                // order they were posted; the client only queues the command for its own thread.
+                order.posting = send(room, draft, before, shown);
+                return shown;
             }
-            floor = room.lastId();
+            order.posting = shown;
         }
-        String name = room.name();
-        String json = codec.encode(new ServerEvent.Message(ID_MARK, name, user.nick(), text, timestamp));
-        int mark = json.indexOf(ID_MARK);
-        String head = json.substring(0, mark);
-        String tail = json.substring(mark + ID_MARK.length());
-        var post = new ClusterStore.Post(room.key(), node, serial, user.nick(), text, timestamp, head, tail);
-        return store.append(post, keep, floor).handleAsync((id, failure) -> {
-            if (failure != null) {
-                if (!reach.failed(failure)) {
-                    return CompletableFuture.<String>failedFuture(failure);
-                }
-                synchronized (room) {
-                    // The call may still land in the store: the serial tells this node's own message apart then.
-                    return CompletableFuture.completedFuture(showAlone(room, order(room), user.nick(), text, timestamp, serial));
-                }
-            }
-            var message = new ServerEvent.Message(Long.toString(id), name, user.nick(), text, timestamp);
-            CompletableFuture<String> shown = new CompletableFuture<>();
-            List<Runnable> after;
-            synchronized (room) {
-                Order order = order(room);
-                order.waiters.add(new Waiter(id, message.id(), shown));
-                after = arrive(room, order, id, new Arrival(head + id + tail, message, node, serial));
-            }
-            after.forEach(Runnable::run);
-            return shown;
-        }, executor).thenCompose(shown -> shown);
+        // Out of the monitor: showing may answer the sender, who may go on with its next request at once.
+        before.thenRun(() -> showAlone(room, draft, false, shown));
+        return shown;
     }
 
-    /** Call holding the room's monitor: shows a message here at once, under this node's next id for the room. */
-    private String showAlone(Room room, Order order, String from, String text, long timestamp, long serial) {
-        ServerEvent.Message message = room.number(from, text, timestamp);
-        room.show(message, new EncodedEvent(codec.encode(message)));
-        if (serial >= 0) {
-            if (order.shownAlone.size() >= MAX_ALONE_REMEMBERED) {
-                order.shownAlone.clear();
+    /** Call holding the room's monitor: sends the message to the store; its answer is handled after {@code before}. */
+    private CompletableFuture<?> send(Room room, Draft draft, CompletableFuture<?> before, CompletableFuture<String> shown) {
+        var post = new ClusterStore.Post(room.key(), node, draft.serial(), draft.nick(), draft.text(),
+                draft.timestamp(), draft.jsonHead(), draft.jsonTail());
+        CompletableFuture<Object> answer = store.append(post, keep, room.lastId()).toCompletableFuture()
+                .handle((id, failure) -> failure == null ? id : failure);
+        return before.thenCombineAsync(answer, (ignored, idOrFailure) -> {
+            if (idOrFailure instanceof Long id) {
+                takeTurn(room, draft, id, shown);
+            } else if (reach.failed((Throwable) idOrFailure)) {
+                showAlone(room, draft, true, shown);
+            } else {
+                shown.completeExceptionally((Throwable) idOrFailure);
             }
-            order.shownAlone.add(serial);
+            return null;
+        }, executor);
+    }
+
+    /** A message to post: its event encoded around the id to come, and the serial this node gave it. */
+    private record Draft(String room, String nick, String text, long timestamp, long serial, String jsonHead,
+                         String jsonTail) {
+    }
+
+    private Draft draft(String room, String nick, String text, long timestamp) {
+        String json = codec.encode(new ServerEvent.Message(ID_MARK, room, nick, text, timestamp));
+        int mark = json.indexOf(ID_MARK);
+        return new Draft(room, nick, text, timestamp, serials.incrementAndGet(), json.substring(0, mark),
+                json.substring(mark + ID_MARK.length()));
+    }
+
+    /** The store numbered a message of this node's: it is shown in its turn, and then its sender answered. */
+    private void takeTurn(Room room, Draft draft, long id, CompletableFuture<String> shown) {
+        var message = new ServerEvent.Message(Long.toString(id), draft.room(), draft.nick(), draft.text(),
+                draft.timestamp());
+        List<Runnable> after;
+        synchronized (room) {
+            Order order = order(room);
+            order.waiters.add(new Waiter(id, message.id(), shown));
+            after = arrive(room, order, id, new Arrival(draft.jsonHead() + id + draft.jsonTail(), message, node,
+                    draft.serial()));
         }
-        return message.id();
+        after.forEach(Runnable::run);
+    }
+
+    /**
+     * Shows a message here at once, under this node's next id for the room. {@code mayLand}: its store call failed
+     * but may still land, and the serial will tell this node's own message apart then.
+     */
+    private void showAlone(Room room, Draft draft, boolean mayLand, CompletableFuture<String> shown) {
+        String id;
+        synchronized (room) {
+            Order order = order(room);
+            ServerEvent.Message message = room.number(draft.nick(), draft.text(), draft.timestamp());
+            room.show(message, new EncodedEvent(codec.encode(message)));
+            if (mayLand) {
+                if (order.shownAlone.size() >= MAX_ALONE_REMEMBERED) {
+                    order.shownAlone.clear();
+                }
+                order.shownAlone.add(draft.serial());
+            }
+            id = message.id();
+        }
+        shown.complete(id);
     }
 
     /** A message from the event bus. */

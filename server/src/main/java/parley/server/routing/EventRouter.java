@@ -27,7 +27,6 @@ public final class EventRouter {
     /** WebSocket close code for "the server hit an unexpected condition". */
     static final int INTERNAL_ERROR = 1011;
     private static final Logger log = LoggerFactory.getLogger(EventRouter.class);
-    private static final CompletableFuture<Void> ANSWERED = CompletableFuture.completedFuture(null);
 
     private final EventCodec codec;
     private final Map<Class<? extends ClientEvent>, Handler<?>> handlers = new HashMap<>();
@@ -62,40 +61,60 @@ public final class EventRouter {
      * refusals in a row the connection is closed with a do-not-reconnect code.
      */
     CompletionStage<Void> handle(ChatUser user, RequestGuard guard, String frame, long retryAfterMs) {
-        if (retryAfterMs > 0) {
-            user.peer().send(codec.encode(ServerEvent.Error.retryLater(null, ErrorReason.RATE_LIMITED,
-                    "too many requests; try again in " + retryAfterMs + " ms", retryAfterMs)));
-            afterRefusal(user, guard);
-            return ANSWERED;
-        }
-        ClientEvent event;
-        try {
-            event = codec.decodeClientEvent(frame);
-        } catch (ProtocolException e) {
-            reply(user, guard, e.ref(), Outcome.refused(e.reason(), e.getMessage()));
-            return ANSWERED;
-        }
-        CompletionStage<Outcome> outcome;
-        try {
-            outcome = handlerFor(event).handle(user, event);
-        } catch (RuntimeException e) {
-            fail(user, event, e);
-            return ANSWERED;
-        }
-        return outcome.handle((done, failure) -> {
-            if (failure != null) {
-                fail(user, event, failure);
-            } else {
-                reply(user, guard, event.ref(), done);
-            }
+        Request request = read(frame, retryAfterMs);
+        return start(user, request).handle((outcome, failure) -> {
+            answer(user, guard, request, outcome, failure);
             return null;
         });
     }
 
-    private static void fail(ChatUser user, ClientEvent event, Throwable failure) {
-        log.error("Closing {} after an unexpected failure handling {}", user,
-                LogText.quote(event.getClass().getSimpleName()), failure);
-        user.peer().close(INTERNAL_ERROR, "internal error");
+    /** A frame read: its request, or the refusal it gets without being carried out. */
+    record Request(ClientEvent event, String ref, Outcome refusal, long retryAfterMs) {
+        /** A room message may be carried out while earlier ones of the connection wait: ids keep their order. */
+        boolean mayOverlap() {
+            return event instanceof ClientEvent.Say;
+        }
+    }
+
+    /** Reads a frame into a request; cheap, on the thread that read the frame. */
+    Request read(String frame, long retryAfterMs) {
+        if (retryAfterMs > 0) {
+            return new Request(null, null, Outcome.refused(ErrorReason.RATE_LIMITED,
+                    "too many requests; try again in " + retryAfterMs + " ms"), retryAfterMs);
+        }
+        try {
+            ClientEvent event = codec.decodeClientEvent(frame);
+            return new Request(event, event.ref(), null, 0);
+        } catch (ProtocolException e) {
+            return new Request(null, e.ref(), Outcome.refused(e.reason(), e.getMessage()), 0);
+        }
+    }
+
+    /** Carries a request out; the stage completes with its outcome (a refusal is an outcome too). */
+    CompletionStage<Outcome> start(ChatUser user, Request request) {
+        if (request.refusal() != null) {
+            return CompletableFuture.completedFuture(request.refusal());
+        }
+        try {
+            return handlerFor(request.event()).handle(user, request.event());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Answers a request carried out: {@code ok}, {@code error}, or a close with 1011 when it failed. */
+    void answer(ChatUser user, RequestGuard guard, Request request, Outcome outcome, Throwable failure) {
+        if (failure != null) {
+            log.error("Closing {} after an unexpected failure handling {}", user,
+                    LogText.quote(request.event().getClass().getSimpleName()), failure);
+            user.peer().close(INTERNAL_ERROR, "internal error");
+        } else if (request.retryAfterMs() > 0) {
+            user.peer().send(codec.encode(ServerEvent.Error.retryLater(null, ErrorReason.RATE_LIMITED,
+                    outcome.message(), request.retryAfterMs())));
+            afterRefusal(user, guard);
+        } else {
+            reply(user, guard, request.ref(), outcome);
+        }
     }
 
     private void reply(ChatUser user, RequestGuard guard, String ref, Outcome outcome) {
