@@ -78,6 +78,27 @@ class ClusterNodeIntegrationTest {
     }
 
     @Test
+    void aSendersRoomMessagesGoToASlowStoreWithoutWaitingForEachOtherAndAreAnsweredInOrder() throws Exception {
+        start();
+        var ann = track(WireClient.connectAs(server.port(), "ann"));
+        join(ann, "lobby");
+        store.delay(300);
+
+        long sent = System.nanoTime();
+        for (int i = 1; i <= 10; i++) {
+            ann.send("{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"m" + i + "\",\"ref\":\"s" + i + "\"}");
+        }
+        ann.await(ServerEvent.Ok.class, ok -> "s10".equals(ok.ref()));
+        long tookMs = (System.nanoTime() - sent) / 1_000_000;
+
+        assertThat(tookMs).as("ten messages, each 300 ms in the store, not one after another").isLessThan(1_500);
+        assertThat(ann.received(ServerEvent.Ok.class)).extracting(ServerEvent.Ok::ref).containsSubsequence(
+                "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10");
+        assertThat(ann.received(ServerEvent.Message.class)).extracting(ServerEvent.Message::text)
+                .containsExactly("m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9", "m10");
+    }
+
+    @Test
     void aStoreOutOfReachLeavesTheUsersHereChattingInOrder() throws Exception {
         start();
         var ann = track(WireClient.connectAs(server.port(), "ann"));
