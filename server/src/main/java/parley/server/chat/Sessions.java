@@ -41,9 +41,9 @@ final class Sessions extends SessionKeeper implements Backplane.Here {
         if (resumeToken == null) {
             return CompletableFuture.completedFuture(null);
         }
-        ChatUser here = usersByResumeToken.get(resumeToken);
-        if (here != null) {
-            return CompletableFuture.completedFuture(resumeHere(here, resumeToken, peer));
+        ChatUser known = usersByResumeToken.get(resumeToken);
+        if (known != null) {
+            return CompletableFuture.completedFuture(resumeHere(known, resumeToken, peer));
         }
         return backplane.findSession(resumeToken)
                 .thenCompose(session -> session == null ? CompletableFuture.<ChatUser>completedFuture(null)

@@ -81,7 +81,7 @@ public final class ClusterBackplane implements Backplane {
 
     /** A backplane with its own threads, as many as processors. */
     public static ClusterBackplane withOwnThreads(EventCodec codec, ChatLimits limits, ClusterStore store, Duration lease) {
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        int threads = Runtime.getRuntime().availableProcessors();
         ScheduledExecutorService executor = Executors.newScheduledThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "parley-cluster");
             thread.setDaemon(true);
