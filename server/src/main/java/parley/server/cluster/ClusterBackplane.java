@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,6 +48,7 @@ public final class ClusterBackplane implements Backplane {
     private final long leaseMillis;
     private final long sessionTtlMillis;
     private final Executor executor;
+    private final Executor background;
     private final ScheduledExecutorService timer;
     private final Reachability reach = new Reachability();
     private final GuestNumbers guests;
@@ -59,12 +61,14 @@ public final class ClusterBackplane implements Backplane {
     private volatile Here here;
 
     /**
-     * @param executor runs the chat's work once the store has answered; one thread is enough for correctness, more
-     *                 spread the fan-out
-     * @param timer    for short waits (a gap in a room's messages)
+     * @param executor   runs the chat's work once the store has answered; one thread is enough for correctness,
+     *                   more spread the fan-out
+     * @param background sends the updates nobody waits for (seats, sessions, presence to other nodes), so that
+     *                   a burst of them (a thousand joins) does not hold up room messages
+     * @param timer      for short waits (a gap in a room's messages)
      */
     public ClusterBackplane(EventCodec codec, ChatLimits limits, ClusterStore store, Duration lease,
-                            Executor executor, ScheduledExecutorService timer) {
+                            Executor executor, Executor background, ScheduledExecutorService timer) {
         this.codec = codec;
         this.limits = limits;
         this.store = store;
@@ -72,6 +76,7 @@ public final class ClusterBackplane implements Backplane {
         this.leaseMillis = lease.toMillis();
         this.sessionTtlMillis = limits.gracePeriod().toMillis() + leaseMillis;
         this.executor = executor;
+        this.background = background;
         this.timer = timer;
         this.guests = new GuestNumbers(store);
         this.sequencer = new RoomSequencer(codec, store, reach, executor, timer, limits.resumeBuffer());
@@ -79,15 +84,20 @@ public final class ClusterBackplane implements Backplane {
                 sessionTtlMillis);
     }
 
-    /** A backplane with its own threads, as many as processors. */
+    /** A backplane with its own threads: as many as processors for answers, one for background updates. */
     public static ClusterBackplane withOwnThreads(EventCodec codec, ChatLimits limits, ClusterStore store, Duration lease) {
         int threads = Runtime.getRuntime().availableProcessors();
-        ScheduledExecutorService executor = Executors.newScheduledThreadPool(threads, runnable -> {
-            Thread thread = new Thread(runnable, "parley-cluster");
+        ScheduledExecutorService executor = Executors.newScheduledThreadPool(threads, daemon("parley-cluster"));
+        ScheduledExecutorService updates = Executors.newSingleThreadScheduledExecutor(daemon("parley-cluster-updates"));
+        return new ClusterBackplane(codec, limits, store, lease, executor, updates, executor);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
-        });
-        return new ClusterBackplane(codec, limits, store, lease, executor, executor);
+        };
     }
 
     /** Starts listening to the cluster and renewing leases; the first renewal happens before this returns. */
@@ -108,6 +118,9 @@ public final class ClusterBackplane implements Backplane {
         leases.stop();
         store.stop();
         timer.shutdownNow();
+        if (background instanceof ExecutorService updates) {
+            updates.shutdownNow();
+        }
     }
 
     public boolean isInCluster() {
@@ -401,7 +414,7 @@ public final class ClusterBackplane implements Backplane {
 
     /** Runs store calls off the caller's thread (which may hold a monitor) and notes when the store is out of reach. */
     private void inBackground(Supplier<CompletionStage<?>> call) {
-        executor.execute(() -> {
+        background.execute(() -> {
             try {
                 call.get().whenComplete((done, failure) -> {
                     if (failure != null && !reach.failed(failure)) {

@@ -24,7 +24,7 @@ public final class TestNodes {
             return thread;
         });
         var chat = new ChatService(codec, limits, clock,
-                new ClusterBackplane(codec, limits, store, LEASE, Runnable::run, timer));
+                new ClusterBackplane(codec, limits, store, LEASE, Runnable::run, Runnable::run, timer));
         chat.start();
         return chat;
     }
