@@ -91,7 +91,7 @@ class ClusterIntegrationTest {
         if (!redis.isActive()) {
             redis = startRedisOn(redisPort);
         }
-        try (var flush = io.lettuce.core.RedisClient.create(redisUri()).connect()) {
+        try (var client = io.lettuce.core.RedisClient.create(redisUri()); var flush = client.connect()) {
             flush.sync().flushall();
         }
         for (int i = 0; i < 3; i++) {

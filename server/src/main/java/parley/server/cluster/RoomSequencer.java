@@ -91,8 +91,17 @@ final class RoomSequencer {
         return order(room).isSynced();
     }
 
+    /** Call holding the room's monitor; a closed room gets a state that is not kept, so that none piles up. */
     private Order order(Room room) {
-        return orders.computeIfAbsent(room, r -> new Order());
+        Order order = orders.get(room);
+        if (order == null) {
+            order = new Order();
+            if (!room.isClosed()) {
+                Order raced = orders.putIfAbsent(room, order);
+                order = raced != null ? raced : order;
+            }
+        }
+        return order;
     }
 
     /** The room closed here: its senders get their answers, and its state goes. */
