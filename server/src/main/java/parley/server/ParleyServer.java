@@ -327,7 +327,7 @@ public final class ParleyServer implements Callable<Integer> {
             spec.commandLine().getErr().println("parley-server: " + e.getMessage()
                     + " (see --help: sizes and counts are >= 0, --max-frame >= 256, --max-outbound >= 1024,"
                     + " --resume-buffer >= --history, --ping-timeout > 0 when pinging, --handshake-timeout >= 0.1, --node-lease >= 1,"
-                    + " --redis-timeout > 0, --cluster-queue >= 1, --redis redis://HOST:PORT)");
+                    + " --redis-timeout > 0, --cluster-queue >= 1, --max-waiting-requests >= 1, --redis redis://HOST:PORT)");
             return 2;
         }
         ChatService chat;
