@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The chat's rules: every request a user makes, checked and carried out on what this server holds
  * ({@link Directory}), while {@link Sessions} sees to users arriving and leaving. Each room has its own monitor,
- * under which its members change and its events are sent, so that all members of a room see them in one order. Whatever other servers must know goes through the {@link Backplane}: nothing at all
- * for a server alone. Lock order: user, then room; no backplane answer is awaited holding either.
+ * under which its members change and its events are sent, so that all members of a room see them in one order.
+ * Whatever other servers must know goes through the {@link Backplane}: nothing at all for a server alone. Lock
+ * order: user, then room; no backplane answer is awaited holding either.
  */
 public final class ChatService implements Chat, AutoCloseable {
     private static final CompletableFuture<Outcome> DONE = CompletableFuture.completedFuture(Outcome.done());
