@@ -54,7 +54,7 @@ public interface Backplane {
 
     /**
      * Seats the user in the room among all servers and makes sure the room here knows where its messages stand.
-     * Completes with every member's nickname, or null when only those here are known.
+     * Completes with the nicknames of the room's members on other servers, or null when they are not known now.
      */
     CompletionStage<List<String>> enter(Room room, ChatUser user);
 

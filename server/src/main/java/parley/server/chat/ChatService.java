@@ -185,7 +185,7 @@ public final class ChatService implements Chat, AutoCloseable {
     }
 
     /** The user is in: it gets {@code joined}, and the other members a presence event if it is new. */
-    private Outcome seat(ChatUser user, Room room, long since, boolean newcomer, List<String> everyMember) {
+    private Outcome seat(ChatUser user, Room room, long since, boolean newcomer, List<String> membersElsewhere) {
         EncodedEvent presence = null;
         synchronized (user) {
             synchronized (room) {
@@ -198,7 +198,11 @@ public final class ChatService implements Chat, AutoCloseable {
                 room.rejoined(user);
                 user.rooms().add(room);
                 Room.History history = since < 0 ? new Room.History(room.history(), 0) : room.historySince(since);
-                List<String> members = everyMember == null ? room.memberNicks() : sorted(everyMember);
+                List<String> members = room.memberNicks();
+                if (membersElsewhere != null && !membersElsewhere.isEmpty()) {
+                    members.addAll(membersElsewhere);
+                    members.sort(String.CASE_INSENSITIVE_ORDER);
+                }
                 user.peer().send(codec.encode(new ServerEvent.Joined(
                         room.name(), members, history.messages(), history.missed())));
                 if (newcomer) {
@@ -322,12 +326,6 @@ public final class ChatService implements Chat, AutoCloseable {
         health.put("users", here.users.size());
         health.put("rooms", here.roomsByKey.size());
         return health;
-    }
-
-    private static List<String> sorted(List<String> nicks) {
-        List<String> copy = new ArrayList<>(nicks);
-        copy.sort(String.CASE_INSENSITIVE_ORDER);
-        return copy;
     }
 
     private static Outcome unavailable(Throwable failure, String message) {

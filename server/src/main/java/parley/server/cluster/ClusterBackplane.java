@@ -237,7 +237,7 @@ public final class ClusterBackplane implements Backplane {
             if (seed) {
                 sequencer.seed(room, entry);
             }
-            return entry.members();
+            return entry.membersElsewhere();
         }, executor);
     }
 

@@ -48,12 +48,13 @@ public interface ClusterStore {
     }
 
     /**
-     * Seats a member, creating the room. Completes with the room's name as its first member spelled it, every
-     * member, the room's last id, and its newest {@code recent} messages.
+     * Seats a member, creating the room. Completes with the room's name as its first member spelled it, the
+     * members seated by other nodes, the room's last id, and its newest {@code recent} messages. Fails while the
+     * store has no lease of this node (it lost it): the node must put its seats back first.
      */
     CompletionStage<Entry> enter(Seat seat, int recent);
 
-    record Entry(String roomName, List<String> members, long lastId, List<StoredMessage> recent) {
+    record Entry(String roomName, List<String> membersElsewhere, long lastId, List<StoredMessage> recent) {
     }
 
     /** Removes a member if this owner still holds the seat; an emptied room loses its counter and history. */

@@ -209,7 +209,7 @@ public final class RedisClusterStore implements ClusterStore {
                 keys(ROOMS, key("members:", seat.roomKey()), key("seats:", nodeId), key("seq:", seat.roomKey()),
                         key("history:", seat.roomKey()), key("node:", nodeId)),
                 seat.roomKey(), seat.roomName(), seat.nickKey(), seat.owner() + "|" + seat.nick(),
-                Integer.toString(recent)).thenApply(result -> {
+                Integer.toString(recent), nodeId + "/").thenApply(result -> {
             if (result.get(0) == null) {
                 // Seated now, the user would be left behind if this node died before putting its state back.
                 throw new ClusterUnavailable("the store has lost this node (restarted?); it puts its seats back first");

@@ -9,6 +9,7 @@ final class RedisScripts {
     }
 
     /** Refused ({@code {false}}) while the store has no lease of the node: its seats must be put back first. */
+    /** Returns the members seated by other nodes only: the caller knows its own, and a big room stays cheap. */
     static final String ENTER = """
             if redis.call('EXISTS', KEYS[6]) == 0 then return {false} end
             redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
@@ -19,7 +20,11 @@ final class RedisScripts {
             if tonumber(ARGV[5]) > 0 then
               recent = redis.call('XREVRANGE', KEYS[5], '+', '-', 'COUNT', ARGV[5])
             end
-            return {name, redis.call('GET', KEYS[4]) or '0', redis.call('HVALS', KEYS[2]), recent}""";
+            local elsewhere = {}
+            for _, v in ipairs(redis.call('HVALS', KEYS[2])) do
+              if string.sub(v, 1, #ARGV[6]) ~= ARGV[6] then table.insert(elsewhere, v) end
+            end
+            return {name, redis.call('GET', KEYS[4]) or '0', elsewhere, recent}""";
     static final String TAKE_NICK = """
             local v = redis.call('GET', KEYS[1])
             if (not v) or string.sub(v, 1, #ARGV[1]) == ARGV[1] then

@@ -217,7 +217,8 @@ public final class MemoryClusterStore implements ClusterStore {
             shared.seatsByNode.computeIfAbsent(nodeId, node -> new java.util.HashSet<>())
                     .add(seat.roomKey() + "\n" + seat.nickKey());
             List<String> nicks = new ArrayList<>();
-            shared.members.get(seat.roomKey()).values().forEach(value -> nicks.add(value.substring(value.indexOf('|') + 1)));
+            shared.members.get(seat.roomKey()).values().stream().filter(value -> !value.startsWith(nodeId + "/"))
+                    .forEach(value -> nicks.add(value.substring(value.indexOf('|') + 1)));
             List<StoredMessage> stored = new ArrayList<>(shared.history.getOrDefault(seat.roomKey(), new TreeMap<>()).values());
             List<StoredMessage> newest = stored.subList(Math.max(0, stored.size() - recent), stored.size());
             return new Entry(name, nicks, shared.counters.getOrDefault(seat.roomKey(), 0L), List.copyOf(newest));
