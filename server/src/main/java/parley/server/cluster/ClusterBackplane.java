@@ -41,7 +41,6 @@ public final class ClusterBackplane implements Backplane {
     private static final Logger log = LoggerFactory.getLogger(ClusterBackplane.class);
     private static final CompletableFuture<List<String>> ONLY_HERE = CompletableFuture.completedFuture(null);
 
-    private final EventCodec codec;
     private final ChatLimits limits;
     private final ClusterStore store;
     private final String node;
@@ -69,7 +68,6 @@ public final class ClusterBackplane implements Backplane {
      */
     public ClusterBackplane(EventCodec codec, ChatLimits limits, ClusterStore store, Duration lease,
                             Executor executor, Executor background, ScheduledExecutorService timer) {
-        this.codec = codec;
         this.limits = limits;
         this.store = store;
         this.node = store.nodeId();
