@@ -3,25 +3,38 @@ package parley.server.chat;
 import parley.protocol.CloseCodes;
 import parley.protocol.ServerEvent;
 
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
- * The comings and goings of users: new connections, resumes (here or from another server), quits, drops and
- * their expiry, and users let go because they resumed elsewhere. Also what the backplane may ask of this server.
+ * The comings and goings of users: new connections, resume tokens and resumes (here or from another server),
+ * quits, drops kept for the grace period and their expiry, and users let go because they resumed elsewhere. Also what the backplane may ask of this server.
  */
-final class Sessions extends SessionKeeper implements Backplane.Here {
+final class Sessions implements Backplane.Here {
+    private static final SecureRandom TOKENS = new SecureRandom();
+
     private final Directory here;
     private final Backplane backplane;
+    private final ChatLimits limits;
+    private final Clock clock;
+    private final ConcurrentMap<String, ChatUser> usersByResumeToken = new ConcurrentHashMap<>();
+    /** Users whose connection was lost, kept for the grace period before they leave. */
+    private final Set<ChatUser> droppedUsers = ConcurrentHashMap.newKeySet();
 
     Sessions(Directory here) {
-        super(here.limits, here.clock);
         this.here = here;
         this.backplane = here.backplane;
+        this.limits = here.limits;
+        this.clock = here.clock;
     }
 
     ChatUser connect(Peer peer) {
@@ -124,8 +137,8 @@ final class Sessions extends SessionKeeper implements Backplane.Here {
         return user;
     }
 
-    @Override
-    protected void forget(ChatUser user) {
+    /** Call holding the user's monitor: the user leaves every room and frees nickname and token. */
+    private void forget(ChatUser user) {
         if (user.isGone()) {
             return;
         }
@@ -142,9 +155,63 @@ final class Sessions extends SessionKeeper implements Backplane.Here {
         backplane.departed(user, user.nick(), token);
     }
 
-    @Override
-    protected void tokenRetired(String token) {
-        backplane.tokenRetired(token);
+    /** The user quit through this connection: it leaves at once. */
+    void disconnect(ChatUser user, Peer peer) {
+        synchronized (user) {
+            if (user.peer() == peer) {
+                forget(user);
+            }
+        }
+    }
+
+    /** This connection of the user was lost: the user waits for the grace period, unseen, to be resumed. */
+    void drop(ChatUser user, Peer peer) {
+        synchronized (user) {
+            if (user.peer() != peer || user.isGone() || user.isDropped()) {
+                return;
+            }
+            if (limits.gracePeriod().isZero()) {
+                forget(user);
+                return;
+            }
+            user.markDropped(clock.millis());
+            droppedUsers.add(user);
+        }
+    }
+
+    /** Lets users dropped longer than the grace period go, as if they had quit. */
+    void expireDroppedUsers() {
+        long expired = clock.millis() - limits.gracePeriod().toMillis();
+        for (ChatUser user : droppedUsers) {
+            synchronized (user) {
+                if (user.isDropped() && user.droppedAt() <= expired) {
+                    forget(user);
+                }
+            }
+        }
+    }
+
+    /** Call holding the user's monitor: a new token for the user; the previous one stops working. */
+    private String newResumeToken(ChatUser user) {
+        byte[] bytes = new byte[24];
+        TOKENS.nextBytes(bytes);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String previous = user.resumeToken();
+        if (previous != null) {
+            usersByResumeToken.remove(previous, user);
+            backplane.tokenRetired(previous);
+        }
+        user.resumeToken(token);
+        usersByResumeToken.put(token, user);
+        return token;
+    }
+
+    /** The user is gone: its token stops working. */
+    private void retireToken(ChatUser user) {
+        droppedUsers.remove(user);
+        if (user.resumeToken() != null) {
+            usersByResumeToken.remove(user.resumeToken(), user);
+        }
     }
 
     @Override

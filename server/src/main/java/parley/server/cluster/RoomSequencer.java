@@ -226,8 +226,10 @@ final class RoomSequencer {
         String id;
         synchronized (room) {
             Order order = order(room);
-            ServerEvent.Message message = room.number(draft.nick(), draft.text(), draft.timestamp());
-            room.show(message, new EncodedEvent(codec.encode(message)));
+            var message = new ServerEvent.Message(Long.toString(room.lastId() + 1), draft.room(), draft.nick(),
+                    draft.text(), draft.timestamp());
+            // The draft is encoded already: only the id goes in.
+            room.show(message, new EncodedEvent(draft.jsonHead() + message.id() + draft.jsonTail()));
             if (mayLand) {
                 if (order.shownAlone.size() >= MAX_ALONE_REMEMBERED) {
                     order.shownAlone.clear();
