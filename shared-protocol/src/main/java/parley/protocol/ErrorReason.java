@@ -35,6 +35,16 @@ public enum ErrorReason {
     RATE_LIMITED(429),
     /** The user is in as many rooms as the server allows. */
     TOO_MANY_ROOMS(429),
+    /** Only an operator of the room may do this. */
+    NOT_OPERATOR(403),
+    /** The nickname or the address is banned from the room. */
+    BANNED(403),
+    /** The room is invite-only and the nickname has no invitation. */
+    INVITE_ONLY(403),
+    /** The room has a key and the join gave none or a wrong one. */
+    BAD_KEY(403),
+    /** The room is moderated: only operators and voiced members may speak. */
+    MODERATED(403),
     /** A server of a cluster cannot reach the others just now and cannot do this alone; try again soon. */
     CLUSTER_UNAVAILABLE(503);
 

@@ -82,7 +82,7 @@ public final class EventCodec {
 
     /**
      * Reads one JSON object, keeping its top-level string fields and noting the JSON type of every other field.
-     * Nested values are skipped, not built: client events have only top-level string fields.
+     * Nested values are skipped, not built: client events have only top-level string and boolean fields.
      */
     private Map<String, String> readTopLevelFields(String text, Map<String, JsonValue.ValueType> fieldTypes)
             throws ProtocolException {
@@ -112,7 +112,8 @@ public final class EventCodec {
                     case VALUE_NULL -> fieldTypes.put(key, JsonValue.ValueType.NULL);
                     // Numbers are never converted: a 10,000-digit number costs nothing here.
                     case VALUE_NUMBER -> fieldTypes.put(key, JsonValue.ValueType.NUMBER);
-                    default -> fieldTypes.put(key, JsonValue.ValueType.TRUE);
+                    case VALUE_TRUE -> fieldTypes.put(key, JsonValue.ValueType.TRUE);
+                    default -> fieldTypes.put(key, JsonValue.ValueType.FALSE);
                 }
             }
             if (parser.hasNext()) {
@@ -172,13 +173,13 @@ public final class EventCodec {
             Class<?>[] parameterTypes = new Class<?>[recordType.getRecordComponents().length];
             int index = 0;
             for (RecordComponent component : recordType.getRecordComponents()) {
-                if (component.getType() != String.class) {
-                    throw new IllegalStateException("client event fields are strings: " + component);
+                if (component.getType() != String.class && component.getType() != Boolean.class) {
+                    throw new IllegalStateException("client event fields are strings or Booleans: " + component);
                 }
-                parameterTypes[index++] = String.class;
+                parameterTypes[index++] = component.getType();
                 JsonbProperty renamed = component.getAnnotation(JsonbProperty.class);
                 String name = renamed == null ? component.getName() : renamed.value();
-                fields.add(new Field(name, !component.isAnnotationPresent(Absent.class)));
+                fields.add(new Field(name, component.getType() == Boolean.class, !component.isAnnotationPresent(Absent.class)));
             }
             try {
                 return new EventShape(recordType.getDeclaredConstructor(parameterTypes), List.copyOf(fields));
@@ -201,9 +202,9 @@ public final class EventCodec {
         }
     }
 
-    /** One string field of a client event and whether it must be present. */
-    private record Field(String name, boolean required) {
-        String valueIn(Map<String, String> strings, Map<String, JsonValue.ValueType> fieldTypes)
+    /** One string or boolean field of a client event and whether it must be present. */
+    private record Field(String name, boolean isBoolean, boolean required) {
+        Object valueIn(Map<String, String> strings, Map<String, JsonValue.ValueType> fieldTypes)
                 throws ProtocolException {
             JsonValue.ValueType type = fieldTypes.getOrDefault(name, JsonValue.ValueType.NULL);
             if (type == JsonValue.ValueType.NULL) {
@@ -211,6 +212,12 @@ public final class EventCodec {
                     throw new ProtocolException(ErrorReason.BAD_FIELD, "missing field \"" + name + "\"");
                 }
                 return null;
+            }
+            if (isBoolean) {
+                if (type != JsonValue.ValueType.TRUE && type != JsonValue.ValueType.FALSE) {
+                    throw new ProtocolException(ErrorReason.BAD_FIELD, "field \"" + name + "\" must be true or false");
+                }
+                return type == JsonValue.ValueType.TRUE;
             }
             if (type != JsonValue.ValueType.STRING) {
                 throw new ProtocolException(ErrorReason.BAD_FIELD, "field \"" + name + "\" must be a string");

@@ -27,7 +27,31 @@ class EventCodecTest {
                         new ClientEvent.Whisper("bob", "psst", "5")),
                 Arguments.of("{\"type\":\"rooms\",\"ref\":\"6\"}", new ClientEvent.Rooms("6")),
                 Arguments.of("{\"type\":\"rooms\"}", new ClientEvent.Rooms(null)),
-                Arguments.of("{\"type\":\"auth\",\"password\":\"open sesame\"}", new ClientEvent.Auth("open sesame", null)));
+                Arguments.of("{\"type\":\"auth\",\"password\":\"open sesame\"}", new ClientEvent.Auth("open sesame", null)),
+                Arguments.of("{\"type\":\"join\",\"room\":\"vault\",\"key\":\"s3cret\"}",
+                        new ClientEvent.Join("vault", null, "s3cret", null)),
+                Arguments.of("{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"waves\",\"kind\":\"action\"}",
+                        new ClientEvent.Say("lobby", "waves", "action", null)),
+                Arguments.of("{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"nods\",\"kind\":\"action\"}",
+                        new ClientEvent.Whisper("bob", "nods", "action", null)),
+                Arguments.of("{\"type\":\"topic\",\"room\":\"lobby\",\"topic\":\"Release on Friday\",\"ref\":\"7\"}",
+                        new ClientEvent.Topic("lobby", "Release on Friday", "7")),
+                Arguments.of("{\"type\":\"away\",\"message\":\"lunch\"}", new ClientEvent.Away("lunch", null)),
+                Arguments.of("{\"type\":\"away\"}", new ClientEvent.Away(null, null)),
+                Arguments.of("{\"type\":\"whois\",\"nick\":\"bob\"}", new ClientEvent.Whois("bob", null)),
+                Arguments.of("{\"type\":\"role\",\"room\":\"lobby\",\"nick\":\"bob\",\"role\":\"voice\"}",
+                        new ClientEvent.Role("lobby", "bob", "voice", null)),
+                Arguments.of("{\"type\":\"kick\",\"room\":\"lobby\",\"nick\":\"bob\",\"reason\":\"spam\"}",
+                        new ClientEvent.Kick("lobby", "bob", "spam", null)),
+                Arguments.of("{\"type\":\"ban\",\"room\":\"lobby\",\"nick\":\"bob\"}",
+                        new ClientEvent.Ban("lobby", "bob", null, null)),
+                Arguments.of("{\"type\":\"unban\",\"room\":\"lobby\",\"nick\":\"bob\"}",
+                        new ClientEvent.Unban("lobby", "bob", null)),
+                Arguments.of("{\"type\":\"bans\",\"room\":\"lobby\"}", new ClientEvent.Bans("lobby", null)),
+                Arguments.of("{\"type\":\"mode\",\"room\":\"lobby\",\"moderated\":true,\"inviteOnly\":false,\"key\":\"\"}",
+                        new ClientEvent.Mode("lobby", null, true, false, "", null)),
+                Arguments.of("{\"type\":\"invite\",\"room\":\"lobby\",\"nick\":\"bob\"}",
+                        new ClientEvent.Invite("lobby", "bob", null)));
     }
 
     @ParameterizedTest
@@ -44,11 +68,47 @@ class EventCodecTest {
 
     static Stream<Arguments> goldenServerEvents() {
         var message = new ServerEvent.Message("7", "lobby", "alice", "hi", 1732400000000L);
+        var limits = new ServerEvent.Limits(2000, 300, 50, 20.0, 40, 65536);
+        String features = "\"features\":[\"topic\",\"action\",\"away\",\"whois\",\"moderation\"],"
+                + "\"limits\":{\"burst\":40,\"maxFrameBytes\":65536,\"maxRooms\":50,\"maxText\":2000,\"maxTopic\":300,"
+                + "\"ratePerSecond\":20.0},";
+        var modes = new ServerEvent.Modes(true, false, true, true);
+        String modesJson = "{\"inviteOnly\":true,\"key\":true,\"moderated\":false,\"topicLocked\":true}";
         return Stream.of(
-                Arguments.of(ServerEvent.Welcome.fresh("guest-1", "tok1"),
-                        "{\"type\":\"welcome\",\"nick\":\"guest-1\",\"resume\":\"tok1\",\"resumed\":false,\"version\":1}"),
-                Arguments.of(ServerEvent.Welcome.resumed("alice", "tok2", List.of("lobby")),
-                        "{\"type\":\"welcome\",\"nick\":\"alice\",\"resume\":\"tok2\",\"resumed\":true,\"rooms\":[\"lobby\"],\"version\":1}"),
+                Arguments.of(ServerEvent.Welcome.fresh("guest-1", "tok1", limits),
+                        "{\"type\":\"welcome\"," + features + "\"nick\":\"guest-1\",\"resume\":\"tok1\",\"resumed\":false,\"version\":1}"),
+                Arguments.of(ServerEvent.Welcome.resumed("alice", "tok2", List.of("lobby"), limits),
+                        "{\"type\":\"welcome\"," + features + "\"nick\":\"alice\",\"resume\":\"tok2\",\"resumed\":true,\"rooms\":[\"lobby\"],\"version\":1}"),
+                Arguments.of(new ServerEvent.Ok("8", "w3", "lunch"), "{\"type\":\"ok\",\"away\":\"lunch\",\"id\":\"w3\",\"ref\":\"8\"}"),
+                Arguments.of(new ServerEvent.Joined("lobby", List.of("alice", "bob"), List.of(), 0,
+                                new ServerEvent.TopicInfo("Friday", "alice", 5L), new java.util.TreeMap<>(java.util.Map.of("bob", "lunch")),
+                                new java.util.TreeMap<>(java.util.Map.of("alice", "op")), modes),
+                        "{\"type\":\"joined\",\"away\":{\"bob\":\"lunch\"},\"history\":[],\"members\":[\"alice\",\"bob\"],\"missed\":0,"
+                                + "\"modes\":" + modesJson + ",\"roles\":{\"alice\":\"op\"},\"room\":\"lobby\","
+                                + "\"topic\":{\"by\":\"alice\",\"text\":\"Friday\",\"ts\":5}}"),
+                Arguments.of(new ServerEvent.Message("8", "lobby", "alice", "waves", 5L, "action"),
+                        "{\"type\":\"message\",\"from\":\"alice\",\"id\":\"8\",\"kind\":\"action\",\"room\":\"lobby\",\"text\":\"waves\",\"ts\":5}"),
+                Arguments.of(new ServerEvent.TopicChanged("lobby", "Friday", "alice", 5L),
+                        "{\"type\":\"topic\",\"by\":\"alice\",\"room\":\"lobby\",\"topic\":\"Friday\",\"ts\":5}"),
+                Arguments.of(new ServerEvent.AwayChanged("bob", "lunch"), "{\"type\":\"away\",\"message\":\"lunch\",\"nick\":\"bob\"}"),
+                Arguments.of(new ServerEvent.AwayChanged("bob", null), "{\"type\":\"away\",\"nick\":\"bob\"}"),
+                Arguments.of(new ServerEvent.WhoisReply("bob", List.of("lobby"), "lunch", 12, 5L, true),
+                        "{\"type\":\"whois\",\"away\":\"lunch\",\"connectedAt\":5,\"idleSeconds\":12,\"nick\":\"bob\",\"rooms\":[\"lobby\"],\"secure\":true}"),
+                Arguments.of(new ServerEvent.RoleChanged("lobby", "bob", "voice", "alice"),
+                        "{\"type\":\"role\",\"by\":\"alice\",\"nick\":\"bob\",\"role\":\"voice\",\"room\":\"lobby\"}"),
+                Arguments.of(new ServerEvent.RoleChanged("lobby", "bob", "op", null),
+                        "{\"type\":\"role\",\"nick\":\"bob\",\"role\":\"op\",\"room\":\"lobby\"}"),
+                Arguments.of(new ServerEvent.Kicked("lobby", "bob", "alice", "spam"),
+                        "{\"type\":\"kicked\",\"by\":\"alice\",\"nick\":\"bob\",\"reason\":\"spam\",\"room\":\"lobby\"}"),
+                Arguments.of(new ServerEvent.Banned("lobby", "bob", "alice", null),
+                        "{\"type\":\"banned\",\"by\":\"alice\",\"nick\":\"bob\",\"room\":\"lobby\"}"),
+                Arguments.of(new ServerEvent.Unbanned("lobby", "bob", "alice"),
+                        "{\"type\":\"unbanned\",\"by\":\"alice\",\"nick\":\"bob\",\"room\":\"lobby\"}"),
+                Arguments.of(new ServerEvent.BanList("lobby", List.of(new ServerEvent.BanInfo("bob", "alice", 5L, "spam"))),
+                        "{\"type\":\"ban_list\",\"bans\":[{\"by\":\"alice\",\"nick\":\"bob\",\"reason\":\"spam\",\"ts\":5}],\"room\":\"lobby\"}"),
+                Arguments.of(new ServerEvent.ModeChanged("lobby", modes, "alice"),
+                        "{\"type\":\"mode\",\"by\":\"alice\",\"modes\":" + modesJson + ",\"room\":\"lobby\"}"),
+                Arguments.of(new ServerEvent.Invited("lobby", "alice"), "{\"type\":\"invited\",\"by\":\"alice\",\"room\":\"lobby\"}"),
                 Arguments.of(ServerEvent.Error.retryLater(null, ErrorReason.RATE_LIMITED, "slow down", 50),
                         "{\"type\":\"error\",\"code\":429,\"message\":\"slow down\",\"reason\":\"RATE_LIMITED\",\"retryAfterMs\":50}"),
                 Arguments.of(new ServerEvent.Ok("4", "7"), "{\"type\":\"ok\",\"id\":\"7\",\"ref\":\"4\"}"),
@@ -59,7 +119,8 @@ class EventCodecTest {
                         "{\"type\":\"nick_changed\",\"new\":\"alice\",\"old\":\"guest-1\"}"),
                 Arguments.of(new ServerEvent.Joined("lobby", List.of("alice", "bob"), List.of(message), 3),
                         "{\"type\":\"joined\",\"history\":[{\"type\":\"message\",\"from\":\"alice\",\"id\":\"7\",\"room\":\"lobby\","
-                                + "\"text\":\"hi\",\"ts\":1732400000000}],\"members\":[\"alice\",\"bob\"],\"missed\":3,\"room\":\"lobby\"}"),
+                                + "\"text\":\"hi\",\"ts\":1732400000000}],\"members\":[\"alice\",\"bob\"],\"missed\":3,\"modes\":"
+                                + "{\"inviteOnly\":false,\"key\":false,\"moderated\":false,\"topicLocked\":false},\"room\":\"lobby\"}"),
                 Arguments.of(new ServerEvent.Left("lobby"), "{\"type\":\"left\",\"room\":\"lobby\"}"),
                 Arguments.of(new ServerEvent.Presence("lobby", "bob", ServerEvent.Presence.JOIN),
                         "{\"type\":\"presence\",\"event\":\"join\",\"nick\":\"bob\",\"room\":\"lobby\"}"),
@@ -150,7 +211,9 @@ class EventCodecTest {
     @ValueSource(strings = {"{\"type\":\"join\"}", "{\"type\":\"join\",\"room\":null}", "{\"type\":\"join\",\"room\":5}",
             "{\"type\":\"join\",\"room\":true}", "{\"type\":\"join\",\"room\":[\"lobby\"]}",
             "{\"type\":\"say\",\"room\":\"lobby\"}", "{\"type\":\"whisper\",\"text\":\"hi\"}",
-            "{\"type\":\"nick\",\"nick\":{\"a\":1}}", "{\"type\":\"rooms\",\"ref\":7}"})
+            "{\"type\":\"nick\",\"nick\":{\"a\":1}}", "{\"type\":\"rooms\",\"ref\":7}",
+            "{\"type\":\"mode\",\"room\":\"lobby\",\"moderated\":\"true\"}", "{\"type\":\"mode\",\"room\":\"lobby\",\"moderated\":1}",
+            "{\"type\":\"mode\",\"room\":\"lobby\",\"key\":true}", "{\"type\":\"topic\",\"room\":\"lobby\"}"})
     void missingOrIllTypedFieldsAreBadFields(String frame) {
         assertRefused(frame, ErrorReason.BAD_FIELD);
     }
