@@ -67,8 +67,35 @@ final class Alone implements Backplane {
     }
 
     @Override
-    public CompletionStage<List<String>> enter(Room room, ChatUser user) {
+    public CompletionStage<Members> enter(Room room, ChatUser user) {
         return nothing();
+    }
+
+    @Override
+    public void controlChanged(Room room, RoomControl.Change change, List<EncodedEvent> events, String evictNickKey) {
+    }
+
+    @Override
+    public CompletionStage<String> memberElsewhere(String roomKey, String nickKey) {
+        return nothing();
+    }
+
+    @Override
+    public CompletionStage<String> longestMember(Room room, String longestHere) {
+        return CompletableFuture.completedFuture(longestHere);
+    }
+
+    @Override
+    public CompletionStage<Profile> profileElsewhere(String nickKey) {
+        return nothing();
+    }
+
+    @Override
+    public void awayChanged(ChatUser user, List<String> roomKeys, EncodedEvent event) {
+    }
+
+    @Override
+    public void active(ChatUser user) {
     }
 
     @Override
@@ -89,9 +116,9 @@ final class Alone implements Backplane {
     }
 
     @Override
-    public CompletionStage<String> post(Room room, ChatUser user, String text, long timestamp) {
+    public CompletionStage<String> post(Room room, ChatUser user, String text, String kind, long timestamp) {
         synchronized (room) {
-            ServerEvent.Message message = room.number(user.nick(), text, timestamp);
+            ServerEvent.Message message = room.number(user.nick(), text, kind, timestamp);
             // Encoded once; every member gets the same event. Dropped members' peers discard it: they
             // catch up from the room's buffer with "since" when they resume.
             room.show(message, new EncodedEvent(codec.encode(message)));

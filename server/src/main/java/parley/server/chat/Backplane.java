@@ -53,10 +53,52 @@ public interface Backplane {
     void renamed(ChatUser user, String oldNickKey, List<String> roomKeys, EncodedEvent event);
 
     /**
-     * Seats the user in the room among all servers and makes sure the room here knows where its messages stand.
-     * Completes with the nicknames of the room's members on other servers, or null when they are not known now.
+     * Seats the user in the room among all servers and makes sure the room here knows where its messages stand and
+     * how it is run ({@link Room#adoptControl}). Completes with the room's members on other servers, or null when
+     * they are not known now.
      */
-    CompletionStage<List<String>> enter(Room room, ChatUser user);
+    CompletionStage<Members> enter(Room room, ChatUser user);
+
+    /** A room's members on other servers: their nicknames, and the away messages of those away. */
+    record Members(List<String> nicks, Map<String, String> away) {
+    }
+
+    /**
+     * The room's control changed here by {@code change} (the room holds the result already): the other servers
+     * apply it too, their members of the room get {@code events}, and a member of the nickname key
+     * {@code evictNickKey} (or null) there leaves the room without a presence event. May be called holding the
+     * room's monitor.
+     */
+    void controlChanged(Room room, RoomControl.Change change, List<EncodedEvent> events, String evictNickKey);
+
+    /** How the member of the room with this nickname key on another server spells it, or null when none is. */
+    CompletionStage<String> memberElsewhere(String roomKey, String nickKey);
+
+    /**
+     * Of the room's members anywhere, the one who has been in it longest; {@code longestHere} is that member
+     * among those here (null when none is). Completes with a nickname, or null.
+     */
+    CompletionStage<String> longestMember(Room room, String longestHere);
+
+    /** What {@code whois} shows of the holder of a nickname on another server, or null. */
+    CompletionStage<Profile> profileElsewhere(String nickKey);
+
+    /**
+     * A user as other servers see them: {@code rooms} are room names, {@code hiddenRooms} those of them that are
+     * invite-only (shown only to their members).
+     */
+    record Profile(String nick, String address, boolean secure, long connectedAt, long activeAt, String away,
+                   List<String> rooms, List<String> hiddenRooms) {
+    }
+
+    /**
+     * The user went away or came back ({@code user.away()}); {@code event} goes to the members of these rooms on
+     * other servers.
+     */
+    void awayChanged(ChatUser user, List<String> roomKeys, EncodedEvent event);
+
+    /** The user said or whispered something: other servers may show how long they have been idle. */
+    void active(ChatUser user);
 
     /** The user's seat in the room is free; {@code presence} (or null for none) goes to its members elsewhere. */
     void exited(Room room, ChatUser user, EncodedEvent presence);
@@ -74,7 +116,7 @@ public interface Backplane {
      * Numbers the user's message and shows it to the room's members here and everywhere, in id order; completes
      * with its id once it has been shown here.
      */
-    CompletionStage<String> post(Room room, ChatUser user, String text, long timestamp);
+    CompletionStage<String> post(Room room, ChatUser user, String text, String kind, long timestamp);
 
     /** How the holder of a nickname on another server spells it, or null when nobody holds it. */
     CompletionStage<String> nickElsewhere(String nickKey);
@@ -88,8 +130,11 @@ public interface Backplane {
     /** Moves a found session's nickname and seats to the user here; false when it is no longer to be had. */
     CompletionStage<Boolean> takeSession(String resumeToken, Session session, ChatUser user);
 
-    /** A session to resume: the nickname, the rooms, and who held it ({@code holder} means something elsewhere). */
-    record Session(String nick, List<RoomRef> rooms, String holder) {
+    /**
+     * A session to resume: the nickname, the rooms, who held it ({@code holder} means something elsewhere) and the
+     * away message (or null).
+     */
+    record Session(String nick, List<RoomRef> rooms, String holder, String away) {
     }
 
     record RoomRef(String key, String name) {
@@ -114,6 +159,9 @@ public interface Backplane {
 
         /** Sends an event once to everyone here who shares one of these rooms. */
         void sendToRooms(List<String> roomKeys, EncodedEvent frame);
+
+        /** Another server put the member of this nickname key out of the room (kick, ban): it leaves silently. */
+        void evict(String roomKey, String nickKey);
 
         /** The user resumed on another server: it goes from here silently, and its connection is closed. */
         void letGo(ChatUser user);

@@ -39,14 +39,58 @@ public interface Chat {
 
     CompletionStage<Outcome> rename(ChatUser user, String nick);
 
-    /** Joins a room; {@code since} (or null) is the last message id the client saw there. */
-    CompletionStage<Outcome> join(ChatUser user, String room, String since);
+    /**
+     * Joins a room; {@code since} (or null) is the last message id the client saw there, {@code key} (or null) opens
+     * a room that has one.
+     */
+    CompletionStage<Outcome> join(ChatUser user, String room, String since, String key);
+
+    default CompletionStage<Outcome> join(ChatUser user, String room, String since) {
+        return join(user, room, since, null);
+    }
 
     CompletionStage<Outcome> leave(ChatUser user, String room);
 
-    CompletionStage<Outcome> say(ChatUser user, String room, String text);
+    /** A message to a room; {@code kind} is null or "action". */
+    CompletionStage<Outcome> say(ChatUser user, String room, String text, String kind);
 
-    CompletionStage<Outcome> whisper(ChatUser user, String to, String text);
+    default CompletionStage<Outcome> say(ChatUser user, String room, String text) {
+        return say(user, room, text, null);
+    }
+
+    /** A private message; {@code kind} is null or "action". */
+    CompletionStage<Outcome> whisper(ChatUser user, String to, String text, String kind);
+
+    default CompletionStage<Outcome> whisper(ChatUser user, String to, String text) {
+        return whisper(user, to, text, null);
+    }
+
+    /** Sets (or with "" clears) a room's topic. */
+    CompletionStage<Outcome> topic(ChatUser user, String room, String topic);
+
+    /** Marks the user away with a message, or back with null or "". */
+    CompletionStage<Outcome> away(ChatUser user, String message);
+
+    /** Answers with what can be told of a user. */
+    CompletionStage<Outcome> whois(ChatUser user, String nick);
+
+    /** An operator gives a member a role: "op", "voice" or "none". */
+    CompletionStage<Outcome> role(ChatUser user, String room, String nick, String role);
+
+    CompletionStage<Outcome> kick(ChatUser user, String room, String nick, String reason);
+
+    CompletionStage<Outcome> ban(ChatUser user, String room, String nick, String reason);
+
+    CompletionStage<Outcome> unban(ChatUser user, String room, String nick);
+
+    /** Answers a member with the room's bans. */
+    CompletionStage<Outcome> bans(ChatUser user, String room);
+
+    /** An operator changes the modes given (null leaves one as it is; key "" removes the key). */
+    CompletionStage<Outcome> mode(ChatUser user, String room, Boolean topicLocked, Boolean moderated,
+                                  Boolean inviteOnly, String key);
+
+    CompletionStage<Outcome> invite(ChatUser user, String room, String nick);
 
     /** The rooms that have members, sorted by name. */
     CompletionStage<List<ServerEvent.RoomInfo>> rooms();

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +28,8 @@ public final class ChatService implements Chat, AutoCloseable {
 
     private final Directory here;
     private final Sessions sessions;
+    private final Moderation moderation;
+    private final Whereabouts whereabouts;
     private final EventCodec codec;
     private final ChatLimits limits;
     private final Clock clock;
@@ -37,6 +40,8 @@ public final class ChatService implements Chat, AutoCloseable {
     public ChatService(EventCodec codec, ChatLimits limits, Clock clock, Backplane backplane) {
         this.here = new Directory(codec, limits, clock, backplane);
         this.sessions = new Sessions(here);
+        this.moderation = new Moderation(here);
+        this.whereabouts = new Whereabouts(here);
         this.codec = codec;
         this.limits = limits;
         this.clock = clock;
@@ -48,6 +53,15 @@ public final class ChatService implements Chat, AutoCloseable {
         ChatService chat = new ChatService(codec, limits, clock, Backplane.alone(codec));
         chat.start();
         return chat;
+    }
+
+    /**
+     * The limits {@code welcome} announces beyond the chat's own: requests per second and at once per connection
+     * (0: none) and the largest frame. Call before {@link #start}.
+     */
+    public void announce(double ratePerSecond, int burst, int maxFrameBytes) {
+        here.announced = new ServerEvent.Limits(limits.maxTextLength(), ChatRules.MAX_LINE_LENGTH,
+                limits.maxRoomsPerUser(), ratePerSecond, burst, maxFrameBytes);
     }
 
     public void start() {
@@ -123,7 +137,7 @@ public final class ChatService implements Chat, AutoCloseable {
         EncodedEvent event;
         String oldKey;
         List<String> roomKeys = new ArrayList<>();
-        Set<Peer> audience = new LinkedHashSet<>();
+        Set<Peer> audience;
         synchronized (user) {
             String old = user.nick();
             oldKey = Names.key(old);
@@ -137,11 +151,12 @@ public final class ChatService implements Chat, AutoCloseable {
             }
             user.rename(nick);
             event = new EncodedEvent(codec.encode(new ServerEvent.NickChanged(old, nick)));
-            audience.add(user.peer());
+            audience = here.audienceOf(user, roomKeys);
             for (Room room : user.rooms()) {
                 synchronized (room) {
-                    roomKeys.add(room.key());
-                    room.members().stream().filter(room::isListening).forEach(member -> audience.add(member.peer()));
+                    if (room.control().roleOf(oldKey) != null && !oldKey.equals(newKey)) {
+                        here.changeControl(room, control -> control.renamed(oldKey, newKey), List.of(), null);
+                    }
                 }
             }
         }
@@ -151,7 +166,7 @@ public final class ChatService implements Chat, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<Outcome> join(ChatUser user, String requestedRoom, String since) {
+    public CompletionStage<Outcome> join(ChatUser user, String requestedRoom, String since, String key) {
         String name = Names.normalize(requestedRoom);
         Outcome invalidName = ChatRules.checkRoomName(name);
         if (invalidName != null) {
@@ -181,11 +196,15 @@ public final class ChatService implements Chat, AutoCloseable {
             }
         }
         long from = sinceNumber;
-        return backplane.enter(room, user).handle((members, failure) -> seat(user, room, from, newcomer, members));
+        return backplane.enter(room, user).handle((members, failure) -> seat(user, room, from, newcomer, members, key));
     }
 
-    /** The user is in: it gets {@code joined}, and the other members a presence event if it is new. */
-    private Outcome seat(ChatUser user, Room room, long since, boolean newcomer, List<String> membersElsewhere) {
+    /**
+     * The user is in, unless the room keeps them out (only a newcomer is checked: a member catching up is in
+     * already): it gets {@code joined}, and the other members a presence event if it is new. The first member of a
+     * room is its operator.
+     */
+    private Outcome seat(ChatUser user, Room room, long since, boolean newcomer, Backplane.Members elsewhere, String key) {
         EncodedEvent presence = null;
         synchronized (user) {
             synchronized (room) {
@@ -194,17 +213,24 @@ public final class ChatService implements Chat, AutoCloseable {
                     here.closeIfUnused(room);
                     return Outcome.done();
                 }
+                String nickKey = Names.key(user.nick());
+                Outcome refusal = newcomer ? ChatRules.admission(room.control(), room.name(), nickKey,
+                        user.peer().address(), key, clock.millis()) : null;
+                if (refusal != null) {
+                    backplane.exited(room, user, null);
+                    here.closeIfUnused(room);
+                    return refusal;
+                }
+                boolean creates = room.members().isEmpty() && (elsewhere == null || elsewhere.nicks().isEmpty());
                 room.members().add(user);
                 room.rejoined(user);
                 user.rooms().add(room);
-                Room.History history = since < 0 ? new Room.History(room.history(), 0) : room.historySince(since);
-                List<String> members = room.memberNicks();
-                if (membersElsewhere != null && !membersElsewhere.isEmpty()) {
-                    members.addAll(membersElsewhere);
-                    members.sort(String.CASE_INSENSITIVE_ORDER);
+                if (creates) {
+                    here.changeControl(room, control -> control.withRole(nickKey, ServerEvent.OPERATOR), List.of(), null);
+                } else if (newcomer && room.control().invitations().containsKey(nickKey)) {
+                    here.changeControl(room, control -> control.withoutInvitation(nickKey), List.of(), null);
                 }
-                user.peer().send(codec.encode(new ServerEvent.Joined(
-                        room.name(), members, history.messages(), history.missed())));
+                user.peer().send(codec.encode(joined(room, since, elsewhere)));
                 if (newcomer) {
                     presence = here.presence(room, user, ServerEvent.Presence.JOIN);
                     room.sendToListening(presence, user);
@@ -215,6 +241,33 @@ public final class ChatService implements Chat, AutoCloseable {
             backplane.joined(room, user, presence);
         }
         return Outcome.done();
+    }
+
+    /** What a joiner learns of the room: members, history, and how it is run. */
+    private ServerEvent.Joined joined(Room room, long since, Backplane.Members elsewhere) {
+        Room.History history = since < 0 ? new Room.History(room.history(), 0) : room.historySince(since);
+        List<String> members = room.memberNicks();
+        Map<String, String> away = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (ChatUser member : room.members()) {
+            if (member.away() != null) {
+                away.put(member.nick(), member.away());
+            }
+        }
+        if (elsewhere != null && !elsewhere.nicks().isEmpty()) {
+            members.addAll(elsewhere.nicks());
+            members.sort(String.CASE_INSENSITIVE_ORDER);
+            away.putAll(elsewhere.away());
+        }
+        RoomControl control = room.control();
+        Map<String, String> roles = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String member : members) {
+            String role = control.roleOf(Names.key(member));
+            if (role != null) {
+                roles.put(member, role);
+            }
+        }
+        return new ServerEvent.Joined(room.name(), members, history.messages(), history.missed(), control.topic(),
+                away.isEmpty() ? null : away, roles.isEmpty() ? null : roles, control.modes());
     }
 
     @Override
@@ -238,81 +291,148 @@ public final class ChatService implements Chat, AutoCloseable {
                 }
             }
         }
-        return notHere(name, key);
+        return here.notHere(name, key);
     }
 
     @Override
-    public CompletionStage<Outcome> say(ChatUser user, String requestedRoom, String text) {
+    public CompletionStage<Outcome> say(ChatUser user, String requestedRoom, String text, String kind) {
         String name = Names.normalize(requestedRoom);
         Outcome invalidName = ChatRules.checkRoomName(name);
         if (invalidName != null) {
             return CompletableFuture.completedFuture(invalidName);
         }
-        Outcome textRefusal = ChatRules.checkText(text, limits);
-        if (textRefusal != null) {
-            return CompletableFuture.completedFuture(textRefusal);
+        Outcome refusal = ChatRules.checkText(text, limits);
+        if (refusal == null) {
+            refusal = ChatRules.checkKind(kind);
+        }
+        if (refusal != null) {
+            return CompletableFuture.completedFuture(refusal);
         }
         String key = Names.key(name);
         Room room = here.roomsByKey.get(key);
         if (room == null) {
-            return notHere(name, key);
+            return here.notHere(name, key);
         }
         synchronized (room) {
             if (!room.members().contains(user)) {
-                return room.isClosed() ? notHere(name, key) : CompletableFuture.completedFuture(ChatRules.notInRoom(room.name()));
+                return room.isClosed() ? here.notHere(name, key) : CompletableFuture.completedFuture(ChatRules.notInRoom(room.name()));
+            }
+            RoomControl control = room.control();
+            if (control.moderated() && !control.mayAlwaysSpeak(Names.key(user.nick()))) {
+                return CompletableFuture.completedFuture(Outcome.refused(ErrorReason.MODERATED,
+                        room.name() + " is moderated: only operators and voiced members may speak"));
             }
         }
-        return backplane.post(room, user, text, clock.millis()).thenApply(Outcome::stored);
+        becameActive(user);
+        return backplane.post(room, user, text, kind, clock.millis()).thenApply(Outcome::stored);
     }
 
-    /** A room nobody here is in: 403 when it has members on another server, else 404. */
-    private CompletionStage<Outcome> notHere(String name, String key) {
-        return backplane.existsElsewhere(key).handle((elsewhere, failure) ->
-                Boolean.TRUE.equals(elsewhere) ? ChatRules.notInRoom(name) : ChatRules.noSuchRoom(name));
+    private void becameActive(ChatUser user) {
+        user.active(clock.millis());
+        backplane.active(user);
     }
 
     @Override
-    public CompletionStage<Outcome> whisper(ChatUser user, String to, String text) {
-        Outcome textRefusal = ChatRules.checkText(text, limits);
-        if (textRefusal != null) {
-            return CompletableFuture.completedFuture(textRefusal);
+    public CompletionStage<Outcome> whisper(ChatUser user, String to, String text, String kind) {
+        Outcome refusal = ChatRules.checkText(text, limits);
+        if (refusal == null) {
+            refusal = ChatRules.checkKind(kind);
         }
+        if (refusal != null) {
+            return CompletableFuture.completedFuture(refusal);
+        }
+        becameActive(user);
         String key = Names.key(Names.normalize(to));
         ChatUser recipient = here.usersByNickKey.get(key);
         if (recipient != null) {
-            Whisper whisper = newWhisper(user, recipient.nick(), text);
+            Whisper whisper = newWhisper(user, recipient.nick(), text, kind);
             synchronized (recipient) {
                 recipient.deliverWhisper(whisper.frame(), clock.millis(), limits.recentWhispers());
             }
-            return CompletableFuture.completedFuture(echo(user, recipient, whisper));
+            return CompletableFuture.completedFuture(echo(user, recipient, whisper, recipient.away()));
         }
+        CompletionStage<Backplane.Profile> profile = backplane.profileElsewhere(key).exceptionally(failure -> null);
         return backplane.nickElsewhere(key).thenCompose(nick -> {
             if (nick == null) {
                 return CompletableFuture.completedFuture(ChatRules.noSuchUser(to));
             }
-            Whisper whisper = newWhisper(user, nick, text);
-            return backplane.whisper(key, whisper.frame()).thenApply(sent -> echo(user, null, whisper));
+            Whisper whisper = newWhisper(user, nick, text, kind);
+            return backplane.whisper(key, whisper.frame()).thenCombine(profile,
+                    (sent, holder) -> echo(user, null, whisper, holder == null ? null : holder.away()));
         }).exceptionally(failure -> unavailable(failure, "whispers to people on other servers cannot be sent just now"));
     }
 
     private record Whisper(String id, EncodedEvent frame) {
     }
 
-    private Whisper newWhisper(ChatUser from, String to, String text) {
+    private Whisper newWhisper(ChatUser from, String to, String text, String kind) {
         String id = "w" + backplane.idPrefix() + whisperNumbers.incrementAndGet();
         // One encoding (and one wire frame) serves the recipient and the sender's echo.
         return new Whisper(id, new EncodedEvent(codec.encode(
-                new ServerEvent.WhisperMessage(id, from.nick(), to, text, clock.millis()))));
+                new ServerEvent.WhisperMessage(id, from.nick(), to, text, clock.millis(), kind))));
     }
 
     /** The sender sees its whisper too (unless it whispered to itself, and has it already). */
-    private Outcome echo(ChatUser sender, ChatUser recipient, Whisper whisper) {
+    private Outcome echo(ChatUser sender, ChatUser recipient, Whisper whisper, String recipientAway) {
         if (recipient != sender) {
             synchronized (sender) {
                 sender.deliverWhisper(whisper.frame(), clock.millis(), limits.recentWhispers());
             }
         }
-        return Outcome.stored(whisper.id());
+        return Outcome.stored(whisper.id(), recipientAway);
+    }
+
+    // ---- running rooms, and what people learn of each other ----
+
+    @Override
+    public CompletionStage<Outcome> topic(ChatUser user, String room, String topic) {
+        return moderation.topic(user, room, topic);
+    }
+
+    @Override
+    public CompletionStage<Outcome> role(ChatUser user, String room, String nick, String role) {
+        return moderation.role(user, room, nick, role);
+    }
+
+    @Override
+    public CompletionStage<Outcome> kick(ChatUser user, String room, String nick, String reason) {
+        return moderation.kick(user, room, nick, reason);
+    }
+
+    @Override
+    public CompletionStage<Outcome> ban(ChatUser user, String room, String nick, String reason) {
+        return moderation.ban(user, room, nick, reason);
+    }
+
+    @Override
+    public CompletionStage<Outcome> unban(ChatUser user, String room, String nick) {
+        return moderation.unban(user, room, nick);
+    }
+
+    @Override
+    public CompletionStage<Outcome> bans(ChatUser user, String room) {
+        return moderation.bans(user, room);
+    }
+
+    @Override
+    public CompletionStage<Outcome> mode(ChatUser user, String room, Boolean topicLocked, Boolean moderated,
+                                         Boolean inviteOnly, String key) {
+        return moderation.mode(user, room, topicLocked, moderated, inviteOnly, key);
+    }
+
+    @Override
+    public CompletionStage<Outcome> invite(ChatUser user, String room, String nick) {
+        return moderation.invite(user, room, nick);
+    }
+
+    @Override
+    public CompletionStage<Outcome> away(ChatUser user, String message) {
+        return whereabouts.away(user, message);
+    }
+
+    @Override
+    public CompletionStage<Outcome> whois(ChatUser user, String nick) {
+        return whereabouts.whois(user, nick);
     }
 
     @Override

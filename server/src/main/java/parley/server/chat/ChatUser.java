@@ -16,6 +16,11 @@ public final class ChatUser {
     private volatile Peer peer;
     private volatile String nick;
     private final Set<Room> rooms = ConcurrentHashMap.newKeySet();
+    private final long connectedAt;
+    /** The away message, or null while the user is here. */
+    private volatile String away;
+    /** When the user last said or whispered something (or connected). */
+    private volatile long activeAt;
     /** Guarded by this monitor. */
     private String resumeToken;
     /** Guarded by this monitor: when the connection dropped, or -1 while connected. */
@@ -31,10 +36,33 @@ public final class ChatUser {
     private record RecentWhisper(long sentAt, EncodedEvent frame) {
     }
 
-    ChatUser(long serial, Peer peer, String nick) {
+    ChatUser(long serial, Peer peer, String nick, long connectedAt) {
         this.serial = serial;
         this.peer = peer;
         this.nick = nick;
+        this.connectedAt = connectedAt;
+        this.activeAt = connectedAt;
+    }
+
+    public long connectedAt() {
+        return connectedAt;
+    }
+
+    /** The away message, or null. */
+    public String away() {
+        return away;
+    }
+
+    void away(String message) {
+        away = message;
+    }
+
+    public long activeAt() {
+        return activeAt;
+    }
+
+    void active(long now) {
+        activeAt = now;
     }
 
     /** This user's number on this server, never given to another user of it. */

@@ -26,17 +26,21 @@ final class Directory {
     final Set<ChatUser> users = ConcurrentHashMap.newKeySet();
     final ConcurrentMap<String, Room> roomsByKey = new ConcurrentHashMap<>();
     private final AtomicLong serials = new AtomicLong();
+    /** The limits {@code welcome} announces. */
+    volatile ServerEvent.Limits announced;
 
     Directory(EventCodec codec, ChatLimits limits, Clock clock, Backplane backplane) {
         this.codec = codec;
         this.limits = limits;
         this.clock = clock;
         this.backplane = backplane;
+        this.announced = new ServerEvent.Limits(limits.maxTextLength(), ChatRules.MAX_LINE_LENGTH,
+                limits.maxRoomsPerUser(), 0, 0, 0);
     }
 
     /** A new user here, not yet under its nickname. */
     ChatUser newUser(Peer peer, String nick) {
-        return new ChatUser(serials.incrementAndGet(), peer, nick);
+        return new ChatUser(serials.incrementAndGet(), peer, nick, clock.millis());
     }
 
     /** The room of this key, opened if need be, with one more join under way. */
@@ -52,17 +56,90 @@ final class Directory {
         }
     }
 
-    /** Call holding the user's and the room's monitors; announced, the others see the user leave. */
+    /**
+     * Call holding the user's and the room's monitors. Announced, the user left (or was dropped for good): the others
+     * see them leave, and their role goes. Not announced, the user moves to another server with role and seat.
+     */
     void removeMember(Room room, ChatUser user, boolean announce) {
         room.removeMember(user);
         user.rooms().remove(room);
-        EncodedEvent presence = null;
         if (announce) {
-            presence = presence(room, user, ServerEvent.Presence.LEAVE);
+            EncodedEvent presence = presence(room, user, ServerEvent.Presence.LEAVE);
             room.sendToListening(presence, user);
             backplane.exited(room, user, presence);
+            dropRole(room, Names.key(user.nick()));
         }
         closeIfUnused(room);
+    }
+
+    /**
+     * Call holding the user's and the room's monitors: the user is put out of the room (kicked or banned) after
+     * everyone saw why; no presence event follows.
+     */
+    void evict(Room room, ChatUser user) {
+        room.removeMember(user);
+        user.rooms().remove(room);
+        backplane.exited(room, user, null);
+        dropRole(room, Names.key(user.nick()));
+        closeIfUnused(room);
+    }
+
+    /** Call holding the room's monitor: applies a change of control here and shares it. */
+    void changeControl(Room room, RoomControl.Change change, List<EncodedEvent> events, String evictNickKey) {
+        room.control(change.apply(room.control()));
+        events.forEach(event -> room.sendToListening(event, null));
+        backplane.controlChanged(room, change, events, evictNickKey);
+    }
+
+    /**
+     * Call holding the room's monitor: a member who left loses their role, and when no operator is left, the
+     * member who has been in the room longest becomes one.
+     */
+    private void dropRole(Room room, String nickKey) {
+        if (room.control().roleOf(nickKey) == null) {
+            return;
+        }
+        changeControl(room, control -> control.withRole(nickKey, null), List.of(), null);
+        if (!room.control().hasOperator()) {
+            promoteLongestMember(room);
+        }
+    }
+
+    /** Call holding the room's monitor. */
+    private void promoteLongestMember(Room room) {
+        String longestHere = room.members().isEmpty() ? null : room.members().iterator().next().nick();
+        backplane.longestMember(room, longestHere).thenAccept(nick -> {
+            if (nick == null) {
+                return;
+            }
+            synchronized (room) {
+                String nickKey = Names.key(nick);
+                if (!room.isClosed() && !room.control().hasOperator()) {
+                    EncodedEvent promoted = new EncodedEvent(codec.encode(
+                            new ServerEvent.RoleChanged(room.name(), nick, ServerEvent.OPERATOR, null)));
+                    changeControl(room, control -> control.withRole(nickKey, ServerEvent.OPERATOR), List.of(promoted), null);
+                }
+            }
+        });
+    }
+
+    /** A room nobody here is in: 403 when it has members on another server, else 404. */
+    java.util.concurrent.CompletionStage<Outcome> notHere(String name, String key) {
+        return backplane.existsElsewhere(key).handle((elsewhere, failure) ->
+                Boolean.TRUE.equals(elsewhere) ? ChatRules.notInRoom(name) : ChatRules.noSuchRoom(name));
+    }
+
+    /** Call holding the user's monitor: the user's connection and those of everyone sharing a room with them. */
+    Set<Peer> audienceOf(ChatUser user, List<String> roomKeys) {
+        Set<Peer> audience = new java.util.LinkedHashSet<>();
+        audience.add(user.peer());
+        for (Room room : user.rooms()) {
+            synchronized (room) {
+                roomKeys.add(room.key());
+                room.members().stream().filter(room::isListening).forEach(member -> audience.add(member.peer()));
+            }
+        }
+        return audience;
     }
 
     /** Call holding the room's monitor. */

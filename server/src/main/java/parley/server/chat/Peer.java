@@ -22,6 +22,16 @@ public interface Peer {
         send(new EncodedEvent(encodedEvent));
     }
 
+    /** The client's network address (the one bans and limits use), or null when unknown. */
+    default String address() {
+        return null;
+    }
+
+    /** Whether the client connected over TLS. */
+    default boolean secure() {
+        return false;
+    }
+
     /** Closes the connection with a WebSocket close code; a no-op when it is closed already. */
     void close(int closeCode, String reason);
 }

@@ -28,6 +28,9 @@ public final class Room {
     /** Joins under way: the room stays open for them even while it has no members. */
     private int arriving;
     private boolean closed;
+    private RoomControl control = RoomControl.NONE;
+    /** The version of {@link #control} in the cluster's store; 0 for a server alone. */
+    private long controlVersion;
 
     Room(String name, String key, int historySize, int bufferSize) {
         this.name = name;
@@ -89,14 +92,56 @@ public final class Room {
         return nicks;
     }
 
+    public RoomControl control() {
+        return control;
+    }
+
+    /** A change made here; the backplane shares it. */
+    void control(RoomControl changed) {
+        control = changed;
+    }
+
+    public long controlVersion() {
+        return controlVersion;
+    }
+
+    /** The control as the cluster has it, under its version there; ignored when older than the one held. */
+    public boolean adoptControl(RoomControl shared, long version) {
+        if (version <= controlVersion) {
+            return false;
+        }
+        control = shared;
+        controlVersion = version;
+        return true;
+    }
+
+    /**
+     * Another server changed the control first: this server's {@code pending} change is made again on top of the
+     * control the cluster has.
+     */
+    public void rebase(RoomControl shared, long version, RoomControl.Change pending) {
+        control = pending.apply(shared);
+        controlVersion = Math.max(controlVersion, version);
+    }
+
+    /** The member of this key here, or null. */
+    ChatUser member(String nickKey) {
+        for (ChatUser member : members) {
+            if (Names.key(member.nick()).equals(nickKey)) {
+                return member;
+            }
+        }
+        return null;
+    }
+
     /** The id of the last message shown here, 0 before the first. */
     public long lastId() {
         return lastId;
     }
 
     /** A message under the id after the last one shown here; {@link #show} it next. */
-    public ServerEvent.Message number(String from, String text, long timestamp) {
-        return new ServerEvent.Message(Long.toString(lastId + 1), name, from, text, timestamp);
+    public ServerEvent.Message number(String from, String text, String kind, long timestamp) {
+        return new ServerEvent.Message(Long.toString(lastId + 1), name, from, text, timestamp, kind);
     }
 
     /** Shows a message to the members listening and keeps it for joiners; its id must be above {@link #lastId}. */

@@ -44,7 +44,7 @@ final class Sessions implements Backplane.Here {
         } while (here.usersByNickKey.putIfAbsent(Names.key(user.nick()), user) != null);
         here.users.add(user);
         synchronized (user) {
-            peer.send(here.codec.encode(ServerEvent.Welcome.fresh(user.nick(), newResumeToken(user))));
+            peer.send(here.codec.encode(ServerEvent.Welcome.fresh(user.nick(), newResumeToken(user), here.announced)));
         }
         backplane.arrived(user);
         return user;
@@ -83,7 +83,7 @@ final class Sessions implements Backplane.Here {
                 }
             }
             rooms.sort(String.CASE_INSENSITIVE_ORDER);
-            peer.send(here.codec.encode(ServerEvent.Welcome.resumed(user.nick(), newResumeToken(user), rooms)));
+            peer.send(here.codec.encode(ServerEvent.Welcome.resumed(user.nick(), newResumeToken(user), rooms, here.announced)));
             held.forEach(peer::send);
         }
         backplane.arrived(user);
@@ -106,8 +106,9 @@ final class Sessions implements Backplane.Here {
                 return CompletableFuture.<ChatUser>completedFuture(null);
             }
             here.users.add(user);
+            user.away(session.away());
             List<Room> rooms = new ArrayList<>();
-            List<CompletableFuture<List<String>>> seats = new ArrayList<>();
+            List<CompletableFuture<Backplane.Members>> seats = new ArrayList<>();
             for (Backplane.RoomRef ref : session.rooms()) {
                 Room room = here.openRoom(ref.key(), ref.name());
                 rooms.add(room);
@@ -131,7 +132,7 @@ final class Sessions implements Backplane.Here {
                 }
             }
             names.sort(String.CASE_INSENSITIVE_ORDER);
-            user.peer().send(here.codec.encode(ServerEvent.Welcome.resumed(user.nick(), newResumeToken(user), names)));
+            user.peer().send(here.codec.encode(ServerEvent.Welcome.resumed(user.nick(), newResumeToken(user), names, here.announced)));
         }
         backplane.arrived(user);
         return user;
@@ -246,6 +247,22 @@ final class Sessions implements Backplane.Here {
             }
         }
         audience.forEach(peer -> peer.send(frame));
+    }
+
+    @Override
+    public void evict(String roomKey, String nickKey) {
+        Room room = here.roomsByKey.get(roomKey);
+        ChatUser user = here.usersByNickKey.get(nickKey);
+        if (room == null || user == null) {
+            return;
+        }
+        synchronized (user) {
+            synchronized (room) {
+                if (room.members().contains(user)) {
+                    here.evict(room, user);
+                }
+            }
+        }
     }
 
     @Override

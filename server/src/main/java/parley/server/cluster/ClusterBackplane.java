@@ -11,6 +11,7 @@ import parley.server.chat.ClusterUnavailable;
 import parley.server.chat.EncodedEvent;
 import parley.server.chat.Names;
 import parley.server.chat.Room;
+import parley.server.chat.RoomControl;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +40,14 @@ import java.util.function.Supplier;
  */
 public final class ClusterBackplane implements Backplane {
     private static final Logger log = LoggerFactory.getLogger(ClusterBackplane.class);
-    private static final CompletableFuture<List<String>> ONLY_HERE = CompletableFuture.completedFuture(null);
+    private static final CompletableFuture<Members> ONLY_HERE = CompletableFuture.completedFuture(null);
+    /** How often a change of control is tried again on top of another node's before it is given up. */
+    private static final int CONTROL_ATTEMPTS = 5;
+    private static final String MODE_EVENT = "{\"type\":\"mode\"";
+    /** How long a user's profile stays in the store without a change; activity refreshes it. */
+    private static final long PROFILE_TTL_MILLIS = java.util.concurrent.TimeUnit.DAYS.toMillis(7);
+    /** How often, at most, a user's activity is written to the store (whois on another node shows idle time). */
+    private static final long ACTIVITY_EVERY_MILLIS = 30_000;
 
     private final ChatLimits limits;
     private final ClusterStore store;
@@ -57,6 +65,8 @@ public final class ClusterBackplane implements Backplane {
     private final ConcurrentMap<String, ChatUser> usersByOwner = new ConcurrentHashMap<>();
     /** Every change to this node's seats or nicknames, so that {@link Leases} can tell a sync raced with one. */
     private final AtomicLong changes = new AtomicLong();
+    /** When each user's profile was last written, to write activity at most every {@link #ACTIVITY_EVERY_MILLIS}. */
+    private final ConcurrentMap<ChatUser, Long> profileWrittenAt = new ConcurrentHashMap<>();
     private volatile Here here;
 
     /**
@@ -165,7 +175,9 @@ public final class ClusterBackplane implements Backplane {
         changes.incrementAndGet();
         String owner = owner(user);
         usersByOwner.remove(owner, user);
+        profileWrittenAt.remove(user);
         inBackground(() -> store.releaseNick(Names.key(nick), owner));
+        inBackground(() -> store.deleteProfile(Names.key(nick)));
         if (resumeToken != null) {
             tokenRetired(resumeToken);
         }
@@ -200,6 +212,7 @@ public final class ClusterBackplane implements Backplane {
         inBackground(() -> {
             if (!newKey.equals(oldNickKey)) {
                 store.releaseNick(oldNickKey, owner);
+                store.deleteProfile(oldNickKey);
             }
             store.takeNick(newKey, owner, owner, nick, leaseMillis);
             store.renameMember(roomKeys, oldNickKey, newKey, owner, nick);
@@ -211,7 +224,7 @@ public final class ClusterBackplane implements Backplane {
     // ---- rooms ----
 
     @Override
-    public CompletionStage<List<String>> enter(Room room, ChatUser user) {
+    public CompletionStage<Members> enter(Room room, ChatUser user) {
         changes.incrementAndGet();
         if (!reach.isInCluster()) {
             return ONLY_HERE; // the seat goes to the store when the node is back in the cluster
@@ -231,12 +244,111 @@ public final class ClusterBackplane implements Backplane {
             }
             synchronized (room) {
                 room.adoptName(entry.roomName());
+                room.adoptControl(ControlJson.decode(entry.control().json()), entry.control().version());
             }
             if (seed) {
                 sequencer.seed(room, entry);
             }
-            return entry.membersElsewhere();
+            return new Members(entry.membersElsewhere(), entry.awayElsewhere());
         }, executor);
+    }
+
+    @Override
+    public void controlChanged(Room room, RoomControl.Change change, List<EncodedEvent> events, String evictNickKey) {
+        if (!reach.isInCluster()) {
+            return; // while out of reach, the room is run here alone; the next change shares the whole control
+        }
+        List<String> jsons = events.stream().map(EncodedEvent::json).toList();
+        background.execute(() -> commitControl(room, change, jsons, evictNickKey, CONTROL_ATTEMPTS));
+    }
+
+    /**
+     * Stores the room's control as it is here, if nobody changed it in the store meanwhile; else takes the store's,
+     * makes the change again on top of it, and tries again. Stored, it is published with the events.
+     */
+    private void commitControl(Room room, RoomControl.Change change, List<String> events, String evictNickKey, int attempts) {
+        RoomControl control;
+        long version;
+        synchronized (room) {
+            control = room.control();
+            version = room.controlVersion();
+        }
+        String json = ControlJson.encode(control);
+        var event = new ClusterEvent.ControlChange(node, room.key(), version + 1, json, events, evictNickKey);
+        store.saveControl(room.key(), version, json, event).whenCompleteAsync((saved, failure) -> {
+            if (failure != null) {
+                if (!reach.failed(failure)) {
+                    log.warn("The control of {} could not be stored: {}", room.name(), failure.toString());
+                }
+            } else if (saved) {
+                synchronized (room) {
+                    room.adoptControl(room.control(), version + 1);
+                }
+                refreshProfilesOnModeChange(room, events);
+            } else if (attempts > 1) {
+                store.loadControl(room.key()).whenCompleteAsync((stored, loadFailure) -> {
+                    if (loadFailure == null) {
+                        synchronized (room) {
+                            room.rebase(ControlJson.decode(stored.json()), stored.version(), change);
+                        }
+                        commitControl(room, change, events, evictNickKey, attempts - 1);
+                    }
+                }, background);
+            } else {
+                log.warn("The control of {} changed on other nodes {} times in a row; this change is kept here only",
+                        room.name(), CONTROL_ATTEMPTS);
+            }
+        }, background);
+    }
+
+    /**
+     * Whois on other nodes hides invite-only rooms: the profiles of this room's members here say whether it is,
+     * so they are written again when its modes change.
+     */
+    private void refreshProfilesOnModeChange(Room room, List<String> events) {
+        if (events.stream().anyMatch(json -> json.startsWith(MODE_EVENT))) {
+            List<ChatUser> members;
+            synchronized (room) {
+                members = List.copyOf(room.members());
+            }
+            members.forEach(this::saveProfile);
+        }
+    }
+
+    @Override
+    public CompletionStage<String> memberElsewhere(String roomKey, String nickKey) {
+        return reach.isInCluster() ? answer(store.memberNick(roomKey, nickKey)) : CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<String> longestMember(Room room, String longestHere) {
+        if (!reach.isInCluster()) {
+            return CompletableFuture.completedFuture(longestHere);
+        }
+        return answer(store.longestMember(room.key())).exceptionally(failure -> longestHere)
+                .thenApply(longest -> longest == null ? longestHere : longest);
+    }
+
+    @Override
+    public CompletionStage<Profile> profileElsewhere(String nickKey) {
+        if (!reach.isInCluster()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return answer(store.loadProfile(nickKey)).thenApply(ControlJson::decodeProfile);
+    }
+
+    @Override
+    public void awayChanged(ChatUser user, List<String> roomKeys, EncodedEvent event) {
+        saveSession(user);
+        inBackground(() -> store.publish(new ClusterEvent.NickChange(node, roomKeys, event.json())));
+    }
+
+    @Override
+    public void active(ChatUser user) {
+        Long written = profileWrittenAt.get(user);
+        if (written == null || user.activeAt() - written >= ACTIVITY_EVERY_MILLIS) {
+            saveProfile(user);
+        }
     }
 
     @Override
@@ -252,8 +364,8 @@ public final class ClusterBackplane implements Backplane {
         String nickKey = Names.key(user.nick());
         String owner = owner(user);
         inBackground(() -> {
-            store.removeMember(room.key(), nickKey, owner);
-            return store.publish(new ClusterEvent.RoomEvent(node, room.key(), presence.json()));
+            CompletionStage<Void> removed = store.removeMember(room.key(), nickKey, owner);
+            return presence == null ? removed : store.publish(new ClusterEvent.RoomEvent(node, room.key(), presence.json()));
         });
         saveSession(user);
     }
@@ -269,8 +381,8 @@ public final class ClusterBackplane implements Backplane {
     }
 
     @Override
-    public CompletionStage<String> post(Room room, ChatUser user, String text, long timestamp) {
-        return sequencer.post(room, user, text, timestamp);
+    public CompletionStage<String> post(Room room, ChatUser user, String text, String kind, long timestamp) {
+        return sequencer.post(room, user, text, kind, timestamp);
     }
 
     @Override
@@ -342,6 +454,18 @@ public final class ClusterBackplane implements Backplane {
                 chat.sendToRooms(change.roomKeys(), new EncodedEvent(change.json()));
             } else if (event instanceof ClusterEvent.Whisper whisper) {
                 chat.deliverWhisper(whisper.nickKey(), new EncodedEvent(whisper.json()));
+            } else if (event instanceof ClusterEvent.ControlChange change) {
+                Room room = chat.room(change.roomKey());
+                if (room != null) {
+                    synchronized (room) {
+                        room.adoptControl(ControlJson.decode(change.controlJson()), change.version());
+                        change.events().forEach(json -> room.sendToListening(new EncodedEvent(json), null));
+                    }
+                    if (change.evictNickKey() != null) {
+                        chat.evict(change.roomKey(), change.evictNickKey());
+                    }
+                    refreshProfilesOnModeChange(room, change.events());
+                }
             } else if (event instanceof ClusterEvent.Takeover takeover) {
                 ChatUser user = usersByOwner.remove(takeover.owner());
                 if (user != null) {
@@ -355,11 +479,35 @@ public final class ClusterBackplane implements Backplane {
 
     // ---- what the store should know ----
 
+    /** Saves what resumes the user on another node, and what whois shows of them there. */
     private void saveSession(ChatUser user) {
         ClusterStore.UserLease lease = leaseOf(user);
         if (lease != null) {
             inBackground(() -> store.saveSession(lease.resumeToken(), lease.session(), sessionTtlMillis));
         }
+        saveProfile(user);
+    }
+
+    private void saveProfile(ChatUser user) {
+        if (user.isGone()) {
+            return;
+        }
+        List<String> rooms = new ArrayList<>();
+        List<String> hidden = new ArrayList<>();
+        for (Room room : user.rooms()) {
+            synchronized (room) {
+                rooms.add(room.name());
+                if (room.control().inviteOnly()) {
+                    hidden.add(room.name());
+                }
+            }
+        }
+        String nick = user.nick();
+        var profile = new Profile(nick, user.peer().address(), user.peer().secure(), user.connectedAt(),
+                user.activeAt(), user.away(), rooms, hidden);
+        profileWrittenAt.put(user, user.activeAt());
+        String json = ControlJson.encode(profile);
+        inBackground(() -> store.saveProfile(Names.key(nick), json, profile.away(), PROFILE_TTL_MILLIS));
     }
 
     private ClusterStore.UserLease leaseOf(ChatUser user) {
@@ -376,7 +524,7 @@ public final class ClusterBackplane implements Backplane {
         }
         String nick = user.nick();
         String owner = owner(user);
-        return new ClusterStore.UserLease(Names.key(nick), owner, nick, token, new Session(nick, rooms, owner));
+        return new ClusterStore.UserLease(Names.key(nick), owner, nick, token, new Session(nick, rooms, owner, user.away()));
     }
 
     private Leases.NodeState nodeState() {

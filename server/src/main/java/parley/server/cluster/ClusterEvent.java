@@ -19,7 +19,15 @@ public sealed interface ClusterEvent {
     record RoomEvent(String origin, String roomKey, String json) implements ClusterEvent {
     }
 
-    /** A nickname change, for every member of these rooms on other nodes, once each. */
+    /**
+     * A room's control changed to {@code controlJson} (its version in the store is {@code version}); the members on
+     * other nodes get {@code events}, and the member of {@code evictNickKey} (or none when empty) leaves the room.
+     */
+    record ControlChange(String origin, String roomKey, long version, String controlJson, List<String> events,
+                         String evictNickKey) implements ClusterEvent {
+    }
+
+    /** An event (a nickname change, an away message) for every member of these rooms on other nodes, once each. */
     record NickChange(String origin, List<String> roomKeys, String json) implements ClusterEvent {
     }
 

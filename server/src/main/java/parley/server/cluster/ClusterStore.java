@@ -4,6 +4,7 @@ import parley.protocol.ServerEvent;
 import parley.server.chat.Backplane;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -49,13 +50,42 @@ public interface ClusterStore {
 
     /**
      * Seats a member, creating the room. Completes with the room's name as its first member spelled it, the
-     * members seated by other nodes, the room's last id, and its newest {@code recent} messages. Fails while the
-     * store has no lease of this node (it lost it): the node must put its seats back first.
+     * members seated by other nodes (and the away messages of those away), the room's last id, its newest
+     * {@code recent} messages and its control. Fails while the store has no lease of this node (it lost it): the
+     * node must put its seats back first. The store remembers when each member was seated.
      */
     CompletionStage<Entry> enter(Seat seat, int recent);
 
-    record Entry(String roomName, List<String> membersElsewhere, long lastId, List<StoredMessage> recent) {
+    record Entry(String roomName, List<String> membersElsewhere, Map<String, String> awayElsewhere, long lastId,
+                 List<StoredMessage> recent, StoredControl control) {
     }
+
+    /** A room's control as {@link ControlJson} writes it, under its version (0 and null: none yet). */
+    record StoredControl(long version, String json) {
+        public static final StoredControl NONE = new StoredControl(0, null);
+    }
+
+    /**
+     * Stores a room's control if the stored one is still at {@code expectedVersion} and the room has members, and
+     * then publishes {@code event} (whose version is the next one); false when another node changed it first.
+     */
+    CompletionStage<Boolean> saveControl(String roomKey, long expectedVersion, String json, ClusterEvent.ControlChange event);
+
+    CompletionStage<StoredControl> loadControl(String roomKey);
+
+    /** How the member of the room with this nickname key spells it, or null when nobody with it is seated there. */
+    CompletionStage<String> memberNick(String roomKey, String nickKey);
+
+    /** The nickname of the member seated longest in the room, or null. */
+    CompletionStage<String> longestMember(String roomKey);
+
+    /** Keeps what {@code whois} shows of a user (as {@link ControlJson} writes it), and their away message. */
+    CompletionStage<Void> saveProfile(String nickKey, String json, String away, long ttlMillis);
+
+    CompletionStage<String> loadProfile(String nickKey);
+
+    /** The user is gone: profile and away message go. */
+    CompletionStage<Void> deleteProfile(String nickKey);
 
     /** Removes a member if this owner still holds the seat; an emptied room loses its counter and history. */
     CompletionStage<Void> removeMember(String roomKey, String nickKey, String owner);
@@ -73,7 +103,7 @@ public interface ClusterStore {
      * A message to number, store and announce in one step. Its event is {@code jsonHead + id + jsonTail}: the store
      * writes the id it gives.
      */
-    record Post(String roomKey, String origin, long serial, String from, String text, long timestamp,
+    record Post(String roomKey, String origin, long serial, String from, String text, String kind, long timestamp,
                 String jsonHead, String jsonTail) {
     }
 

@@ -21,6 +21,12 @@ final class EventLines {
             return lines("W", w.origin(), w.nickKey(), w.json());
         } else if (event instanceof ClusterEvent.Takeover t) {
             return lines("T", t.origin(), t.owner());
+        } else if (event instanceof ClusterEvent.ControlChange c) {
+            // The control and each event are JSON, one line each; events are last.
+            List<String> fields = new java.util.ArrayList<>(List.of("C", c.origin(), c.roomKey(), Long.toString(c.version()),
+                    c.evictNickKey() == null ? "" : c.evictNickKey(), c.controlJson()));
+            fields.addAll(c.events());
+            return String.join("\n", fields);
         }
         throw new IllegalArgumentException("unknown cluster event " + event);
     }
@@ -29,6 +35,11 @@ final class EventLines {
     static ClusterEvent decode(String text) {
         try {
             String kind = text.substring(0, text.indexOf('\n'));
+            if (kind.equals("C")) {
+                String[] f = text.substring(2).split("\n", -1);
+                return new ClusterEvent.ControlChange(f[0], f[1], Long.parseLong(f[2]), f[4],
+                        List.of(f).subList(5, f.length), f[3].isEmpty() ? null : f[3]);
+            }
             String[] f = text.substring(kind.length() + 1).split("\n", kind.equals("M") ? 5 : 3);
             return switch (kind) {
                 case "M" -> new ClusterEvent.RoomMessage(f[0], f[1], Long.parseLong(f[2]), Long.parseLong(f[3]), f[4]);

@@ -49,6 +49,9 @@ import java.util.function.Consumer;
  *   <li>{@code seq:ROOMKEY} — the room's last message id; {@code history:ROOMKEY} — a stream capped at the resume
  *       buffer, entry id {@code 0-ID}</li>
  *   <li>{@code resume:TOKEN} — a session to resume on any node; {@code guests} — the guest nickname counter</li>
+ *   <li>{@code control:ROOM} — the room's control (fields {@code v}, its version, and {@code doc}, its JSON);
+ *       {@code since:ROOM} — when each member was seated (sorted set); both go with the room</li>
+ *   <li>{@code profile:NICK} — what whois shows of a user; {@code away} — away messages by nickname key</li>
  * </ul>
  * Events go out on the channel {@code parley:events}, one line per field ({@link EventLines}); a room message is
  * stored and published by one script, so every node receives a room's messages in id order. Commands that cannot
@@ -59,6 +62,8 @@ public final class RedisClusterStore implements ClusterStore {
     private static final Logger log = LoggerFactory.getLogger(RedisClusterStore.class);
     private static final String PREFIX = "parley:";
     private static final String CHANNEL = PREFIX + "events";
+    /** Away messages by nickname key, so that a join learns those of a room's members in the same step. */
+    private static final String AWAY = PREFIX + "away";
     private static final String NODES = PREFIX + "nodes";
     private static final String ROOMS = PREFIX + "rooms";
     private static final String GUESTS = PREFIX + "guests";
@@ -207,7 +212,8 @@ public final class RedisClusterStore implements ClusterStore {
     public CompletionStage<Entry> enter(Seat seat, int recent) {
         return calls.<List<Object>>script(RedisScripts.ENTER, ScriptOutputType.MULTI,
                 keys(ROOMS, key("members:", seat.roomKey()), key("seats:", nodeId), key("seq:", seat.roomKey()),
-                        key("history:", seat.roomKey()), key("node:", nodeId)),
+                        key("history:", seat.roomKey()), key("node:", nodeId), key("control:", seat.roomKey()), AWAY,
+                        key("since:", seat.roomKey())),
                 seat.roomKey(), seat.roomName(), seat.nickKey(), seat.owner() + "|" + seat.nick(),
                 Integer.toString(recent), nodeId + "/").thenApply(result -> {
             if (result.get(0) == null) {
@@ -222,7 +228,14 @@ public final class RedisClusterStore implements ClusterStore {
                 List<Object> pair = (List<Object>) entry;
                 messages.add(0, stored((String) pair.get(0), name, fields((List<Object>) pair.get(1))));
             }
-            return new Entry(name, members, Long.parseLong((String) result.get(1)), messages);
+            Map<String, String> away = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            List<Object> awayFlat = (List<Object>) result.get(4);
+            for (int i = 0; i + 1 < awayFlat.size(); i += 2) {
+                away.put(afterBar((String) awayFlat.get(i)), (String) awayFlat.get(i + 1));
+            }
+            String controlJson = (String) result.get(6);
+            return new Entry(name, members, away, Long.parseLong((String) result.get(1)), messages,
+                    new StoredControl(Long.parseLong((String) result.get(5)), controlJson.isEmpty() ? null : controlJson));
         });
     }
 
@@ -237,14 +250,17 @@ public final class RedisClusterStore implements ClusterStore {
     private static StoredMessage stored(String streamId, String roomName, Map<String, String> body) {
         String id = streamId.substring(2);
         String serial = body.get("n");
+        String kind = body.get("k");
         return new StoredMessage(new ServerEvent.Message(id, roomName, body.get("from"), body.get("text"),
-                Long.parseLong(body.get("ts"))), body.get("o"), serial == null ? -1 : Long.parseLong(serial));
+                Long.parseLong(body.get("ts")), kind == null || kind.isEmpty() ? null : kind), body.get("o"),
+                serial == null ? -1 : Long.parseLong(serial));
     }
 
     @Override
     public CompletionStage<Void> removeMember(String roomKey, String nickKey, String owner) {
         return RedisCalls.done(calls.script(RedisScripts.REMOVE_MEMBER, ScriptOutputType.INTEGER,
-                keys(ROOMS, key("members:", roomKey), key("seats:", nodeId), key("seq:", roomKey), key("history:", roomKey)),
+                keys(ROOMS, key("members:", roomKey), key("seats:", nodeId), key("seq:", roomKey), key("history:", roomKey),
+                        key("control:", roomKey), key("since:", roomKey)),
                 roomKey, nickKey, owner + "|"));
     }
 
@@ -253,7 +269,8 @@ public final class RedisClusterStore implements ClusterStore {
                                               String nick) {
         List<CompletableFuture<Object>> renames = new ArrayList<>();
         for (String roomKey : roomKeys) {
-            renames.add(calls.script(RedisScripts.RENAME_MEMBER, ScriptOutputType.INTEGER, keys(key("members:", roomKey), key("seats:", nodeId)),
+            renames.add(calls.script(RedisScripts.RENAME_MEMBER, ScriptOutputType.INTEGER,
+                    keys(key("members:", roomKey), key("seats:", nodeId), key("since:", roomKey)),
                     roomKey, oldNickKey, newNickKey, owner + "|", owner + "|" + nick).toCompletableFuture());
         }
         return CompletableFuture.allOf(renames.toArray(CompletableFuture[]::new));
@@ -281,7 +298,7 @@ public final class RedisClusterStore implements ClusterStore {
         return calls.script(RedisScripts.APPEND, ScriptOutputType.INTEGER, keys(key("seq:", post.roomKey()), key("history:", post.roomKey())),
                 post.from(), post.text(), Long.toString(post.timestamp()), Integer.toString(keep), Long.toString(floor),
                 post.origin(), Long.toString(post.serial()), CHANNEL, EventLines.roomMessageHead(post.origin(), post.roomKey()),
-                post.jsonHead(), post.jsonTail());
+                post.jsonHead(), post.jsonTail(), post.kind() == null ? "" : post.kind());
     }
 
     @Override
@@ -326,6 +343,52 @@ public final class RedisClusterStore implements ClusterStore {
     @Override
     public CompletionStage<Void> publish(ClusterEvent event) {
         return RedisCalls.done(RedisCalls.call(() -> redis.publish(CHANNEL, EventLines.encode(event))));
+    }
+
+    @Override
+    public CompletionStage<Boolean> saveControl(String roomKey, long expectedVersion, String json,
+                                                ClusterEvent.ControlChange event) {
+        return calls.<Long>script(RedisScripts.SAVE_CONTROL, ScriptOutputType.INTEGER,
+                keys(key("control:", roomKey), key("members:", roomKey)),
+                Long.toString(expectedVersion), json, CHANNEL, EventLines.encode(event)).thenApply(saved -> saved == 1);
+    }
+
+    @Override
+    public CompletionStage<StoredControl> loadControl(String roomKey) {
+        return RedisCalls.call(() -> redis.hmget(key("control:", roomKey), "v", "doc")).thenApply(values ->
+                values.get(0).hasValue() ? new StoredControl(Long.parseLong(values.get(0).getValue()),
+                        values.get(1).getValueOrElse(null)) : StoredControl.NONE);
+    }
+
+    @Override
+    public CompletionStage<String> memberNick(String roomKey, String nickKey) {
+        return RedisCalls.call(() -> redis.hget(key("members:", roomKey), nickKey))
+                .thenApply(value -> value == null ? null : afterBar(value));
+    }
+
+    @Override
+    public CompletionStage<String> longestMember(String roomKey) {
+        return calls.<String>script(RedisScripts.LONGEST_MEMBER, ScriptOutputType.VALUE,
+                keys(key("since:", roomKey), key("members:", roomKey))).thenApply(value -> value == null ? null : afterBar(value));
+    }
+
+    @Override
+    public CompletionStage<Void> saveProfile(String nickKey, String json, String away, long ttlMillis) {
+        CompletionStage<?> profile = RedisCalls.call(() -> redis.set(key("profile:", nickKey), json, SetArgs.Builder.px(ttlMillis)));
+        CompletionStage<?> awayMessage = away == null ? RedisCalls.call(() -> redis.hdel(AWAY, nickKey))
+                : RedisCalls.call(() -> redis.hset(AWAY, nickKey, away));
+        return RedisCalls.done(profile.thenCombine(awayMessage, (a, b) -> null));
+    }
+
+    @Override
+    public CompletionStage<String> loadProfile(String nickKey) {
+        return RedisCalls.call(() -> redis.get(key("profile:", nickKey)));
+    }
+
+    @Override
+    public CompletionStage<Void> deleteProfile(String nickKey) {
+        CompletionStage<?> profile = RedisCalls.call(() -> redis.del(key("profile:", nickKey)));
+        return RedisCalls.done(profile.thenCombine(RedisCalls.call(() -> redis.hdel(AWAY, nickKey)), (a, b) -> null));
     }
 
     @Override

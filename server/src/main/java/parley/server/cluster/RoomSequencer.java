@@ -154,8 +154,8 @@ final class RoomSequencer {
      * messages from this node are handled in the order they were posted, whether the store numbers them or the
      * node shows them alone (out of reach): one sender's messages never overtake each other.
      */
-    CompletionStage<String> post(Room room, ChatUser user, String text, long timestamp) {
-        Draft draft = draft(room.name(), user.nick(), text, timestamp);
+    CompletionStage<String> post(Room room, ChatUser user, String text, String kind, long timestamp) {
+        Draft draft = draft(room.name(), user.nick(), text, kind, timestamp);
         CompletableFuture<String> shown = new CompletableFuture<>();
         CompletableFuture<?> before;
         synchronized (room) {
@@ -176,7 +176,7 @@ final class RoomSequencer {
 
     /** Call holding the room's monitor: sends the message to the store; its answer is handled after {@code before}. */
     private CompletableFuture<?> send(Room room, Draft draft, CompletableFuture<?> before, CompletableFuture<String> shown) {
-        var post = new ClusterStore.Post(room.key(), node, draft.serial(), draft.nick(), draft.text(),
+        var post = new ClusterStore.Post(room.key(), node, draft.serial(), draft.nick(), draft.text(), draft.kind(),
                 draft.timestamp(), draft.jsonHead(), draft.jsonTail());
         CompletableFuture<Object> answer = store.append(post, keep, room.lastId()).toCompletableFuture()
                 .handle((id, failure) -> failure == null ? id : failure);
@@ -193,21 +193,21 @@ final class RoomSequencer {
     }
 
     /** A message to post: its event encoded around the id to come, and the serial this node gave it. */
-    private record Draft(String room, String nick, String text, long timestamp, long serial, String jsonHead,
-                         String jsonTail) {
+    private record Draft(String room, String nick, String text, String kind, long timestamp, long serial,
+                         String jsonHead, String jsonTail) {
     }
 
-    private Draft draft(String room, String nick, String text, long timestamp) {
-        String json = codec.encode(new ServerEvent.Message(ID_MARK, room, nick, text, timestamp));
+    private Draft draft(String room, String nick, String text, String kind, long timestamp) {
+        String json = codec.encode(new ServerEvent.Message(ID_MARK, room, nick, text, timestamp, kind));
         int mark = json.indexOf(ID_MARK);
-        return new Draft(room, nick, text, timestamp, serials.incrementAndGet(), json.substring(0, mark),
+        return new Draft(room, nick, text, kind, timestamp, serials.incrementAndGet(), json.substring(0, mark),
                 json.substring(mark + ID_MARK.length()));
     }
 
     /** The store numbered a message of this node's: it is shown in its turn, and then its sender answered. */
     private void takeTurn(Room room, Draft draft, long id, CompletableFuture<String> shown) {
         var message = new ServerEvent.Message(Long.toString(id), draft.room(), draft.nick(), draft.text(),
-                draft.timestamp());
+                draft.timestamp(), draft.kind());
         List<Runnable> after;
         synchronized (room) {
             Order order = order(room);
@@ -227,7 +227,7 @@ final class RoomSequencer {
         synchronized (room) {
             Order order = order(room);
             var message = new ServerEvent.Message(Long.toString(room.lastId() + 1), draft.room(), draft.nick(),
-                    draft.text(), draft.timestamp());
+                    draft.text(), draft.timestamp(), draft.kind());
             // The draft is encoded already: only the id goes in.
             room.show(message, new EncodedEvent(draft.jsonHead() + message.id() + draft.jsonTail()));
             if (mayLand) {

@@ -125,7 +125,7 @@ public final class EventRouter {
         }
         guard.accepted();
         if (ref != null) {
-            user.peer().send(codec.encode(new ServerEvent.Ok(ref, outcome.id())));
+            user.peer().send(codec.encode(new ServerEvent.Ok(ref, outcome.id(), outcome.away())));
         }
     }
 

@@ -46,6 +46,9 @@ public final class MemoryClusterStore implements ClusterStore {
         private final Map<String, Long> counters = new HashMap<>();
         private final Map<String, TreeMap<Long, StoredMessage>> history = new HashMap<>();
         private final Map<String, Backplane.Session> sessions = new HashMap<>();
+        private final Map<String, StoredControl> controls = new HashMap<>();
+        private final Map<String, String> profiles = new HashMap<>();
+        private final Map<String, String> away = new HashMap<>();
         private final List<Consumer<ClusterEvent>> listeners = new CopyOnWriteArrayList<>();
         private long guests;
 
@@ -60,6 +63,9 @@ public final class MemoryClusterStore implements ClusterStore {
             counters.clear();
             history.clear();
             sessions.clear();
+            controls.clear();
+            profiles.clear();
+            away.clear();
             guests = 0;
         }
 
@@ -212,16 +218,28 @@ public final class MemoryClusterStore implements ClusterStore {
                 throw new ClusterUnavailable("the store has lost this node");
             }
             String name = shared.roomNames.computeIfAbsent(seat.roomKey(), key -> seat.roomName());
+            if (!shared.members.containsKey(seat.roomKey())) {
+                shared.controls.remove(seat.roomKey());
+            }
             shared.members.computeIfAbsent(seat.roomKey(), key -> new LinkedHashMap<>())
                     .put(seat.nickKey(), seat.owner() + "|" + seat.nick());
             shared.seatsByNode.computeIfAbsent(nodeId, node -> new java.util.HashSet<>())
                     .add(seat.roomKey() + "\n" + seat.nickKey());
             List<String> nicks = new ArrayList<>();
-            shared.members.get(seat.roomKey()).values().stream().filter(value -> !value.startsWith(nodeId + "/"))
-                    .forEach(value -> nicks.add(value.substring(value.indexOf('|') + 1)));
+            Map<String, String> away = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            shared.members.get(seat.roomKey()).forEach((nickKey, value) -> {
+                if (!value.startsWith(nodeId + "/")) {
+                    String nick = value.substring(value.indexOf('|') + 1);
+                    nicks.add(nick);
+                    if (shared.away.containsKey(nickKey)) {
+                        away.put(nick, shared.away.get(nickKey));
+                    }
+                }
+            });
             List<StoredMessage> stored = new ArrayList<>(shared.history.getOrDefault(seat.roomKey(), new TreeMap<>()).values());
             List<StoredMessage> newest = stored.subList(Math.max(0, stored.size() - recent), stored.size());
-            return new Entry(name, nicks, shared.counters.getOrDefault(seat.roomKey(), 0L), List.copyOf(newest));
+            return new Entry(name, nicks, away, shared.counters.getOrDefault(seat.roomKey(), 0L), List.copyOf(newest),
+                    shared.controls.getOrDefault(seat.roomKey(), StoredControl.NONE));
         });
     }
 
@@ -247,6 +265,7 @@ public final class MemoryClusterStore implements ClusterStore {
                 shared.counters.remove(roomKey);
                 shared.history.remove(roomKey);
                 shared.roomNames.remove(roomKey);
+                shared.controls.remove(roomKey);
             }
         }
     }
@@ -265,6 +284,66 @@ public final class MemoryClusterStore implements ClusterStore {
                 seats.remove(roomKey + "\n" + oldNickKey);
                 seats.add(roomKey + "\n" + newNickKey);
             }
+            return null;
+        });
+    }
+
+    @Override
+    public CompletionStage<Boolean> saveControl(String roomKey, long expectedVersion, String json,
+                                                ClusterEvent.ControlChange event) {
+        return answer(() -> {
+            if (!shared.members.containsKey(roomKey)
+                    || shared.controls.getOrDefault(roomKey, StoredControl.NONE).version() != expectedVersion) {
+                return false;
+            }
+            shared.controls.put(roomKey, new StoredControl(expectedVersion + 1, json));
+            TIMER.execute(() -> deliver(event));
+            return true;
+        });
+    }
+
+    @Override
+    public CompletionStage<StoredControl> loadControl(String roomKey) {
+        return answer(() -> shared.controls.getOrDefault(roomKey, StoredControl.NONE));
+    }
+
+    @Override
+    public CompletionStage<String> memberNick(String roomKey, String nickKey) {
+        return answer(() -> {
+            String value = shared.members.getOrDefault(roomKey, Map.of()).get(nickKey);
+            return value == null ? null : value.substring(value.indexOf('|') + 1);
+        });
+    }
+
+    @Override
+    public CompletionStage<String> longestMember(String roomKey) {
+        return answer(() -> shared.members.getOrDefault(roomKey, Map.of()).values().stream().findFirst()
+                .map(value -> value.substring(value.indexOf('|') + 1)).orElse(null));
+    }
+
+    @Override
+    public CompletionStage<Void> saveProfile(String nickKey, String json, String away, long ttlMillis) {
+        return answer(() -> {
+            shared.profiles.put(nickKey, json);
+            if (away == null) {
+                shared.away.remove(nickKey);
+            } else {
+                shared.away.put(nickKey, away);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public CompletionStage<String> loadProfile(String nickKey) {
+        return answer(() -> shared.profiles.get(nickKey));
+    }
+
+    @Override
+    public CompletionStage<Void> deleteProfile(String nickKey) {
+        return answer(() -> {
+            shared.profiles.remove(nickKey);
+            shared.away.remove(nickKey);
             return null;
         });
     }
@@ -297,7 +376,7 @@ public final class MemoryClusterStore implements ClusterStore {
             if (keep > 0) {
                 TreeMap<Long, StoredMessage> stream = shared.history.computeIfAbsent(post.roomKey(), key -> new TreeMap<>());
                 var message = new ServerEvent.Message(Long.toString(id), shared.roomNames.getOrDefault(post.roomKey(),
-                        post.roomKey()), post.from(), post.text(), post.timestamp());
+                        post.roomKey()), post.from(), post.text(), post.timestamp(), post.kind());
                 stream.put(id, new StoredMessage(message, post.origin(), post.serial()));
                 while (stream.size() > keep) {
                     stream.pollFirstEntry();

@@ -205,7 +205,8 @@ abstract class ChatRulesTest {
         send(bob, "{\"type\":\"join\",\"room\":\"lobby\",\"ref\":\"2\"}");
 
         assertThat(peer(bob).received(Joined.class)).containsExactly(new Joined("lobby", List.of("ann", "bob"),
-                List.of(new Message("1", "lobby", "ann", "first", NOW)), 0));
+                List.of(new Message("1", "lobby", "ann", "first", NOW)), 0, null, null, java.util.Map.of("ann", "op"),
+                ServerEvent.Modes.NONE));
         assertThat(peer(bob).last(ServerEvent.Ok.class)).isEqualTo(new ServerEvent.Ok("2", null));
         assertThat(peer(ann).last(Presence.class)).isEqualTo(new Presence("lobby", "bob", "join"));
     }
@@ -519,7 +520,8 @@ abstract class ChatRulesTest {
 
         chat.disconnect(ann, ann.peer());
 
-        assertThat(peer(bob).received()).containsExactly(new Presence("lobby", "ann", "leave"));
+        assertThat(peer(bob).received()).containsExactly(new Presence("lobby", "ann", "leave"),
+                new ServerEvent.RoleChanged("lobby", "bob", "op", null));
         assertThat(chat.rooms().toCompletableFuture().join()).containsExactly(new ServerEvent.RoomInfo("lobby", 1));
         var newcomer = user("ann");
         assertThat(newcomer.nick()).isEqualTo("ann");
