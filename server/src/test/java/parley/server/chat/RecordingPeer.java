@@ -10,13 +10,32 @@ import java.util.List;
 /** A peer that records what the chat sends it, decoded, and how it was closed. */
 public final class RecordingPeer implements Peer {
     private static final EventCodec CODEC = new EventCodec();
+    /** Each peer gets an address of its own unless a test gives one. */
+    private static final java.util.concurrent.atomic.AtomicInteger ADDRESSES = new java.util.concurrent.atomic.AtomicInteger();
 
     private final String id;
+    private final String address;
     private final List<String> frames = new ArrayList<>();
     private int closeCode;
 
     public RecordingPeer(String id) {
+        this(id, nextAddress());
+    }
+
+    private static String nextAddress() {
+        int n = ADDRESSES.incrementAndGet();
+        return "10.0." + n / 250 + "." + n % 250;
+    }
+
+    /** A peer connected from this address. */
+    public RecordingPeer(String id, String address) {
         this.id = id;
+        this.address = address;
+    }
+
+    @Override
+    public String address() {
+        return address;
     }
 
     @Override
