@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import parley.protocol.EventCodec;
 import parley.server.access.Access;
+import parley.server.access.TrustedProxies;
 import parley.server.access.LoginThrottle;
 import parley.server.access.OriginPolicy;
 import parley.server.access.Password;
@@ -192,6 +193,10 @@ public final class ParleyServer implements Callable<Integer> {
             description = "The window of --max-failed-logins (default: ${DEFAULT-VALUE}).")
     double failedLoginWindowSeconds;
 
+    @Option(names = "--trusted-proxy", paramLabel = "ADDRESS|CIDR",
+            description = "A load balancer whose X-Forwarded-For (or X-Real-IP) names the client; repeatable (default: none, the headers are ignored).")
+    List<String> trustedProxies = new ArrayList<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -249,7 +254,7 @@ public final class ParleyServer implements Callable<Integer> {
             throw new IllegalArgumentException("--auth-timeout must be > 0");
         }
         return new Access(password, throttle, seconds(authTimeoutSeconds),
-                new OriginPolicy(Set.copyOf(allowedOrigins), requireOrigin));
+                new OriginPolicy(Set.copyOf(allowedOrigins), requireOrigin), TrustedProxies.of(trustedProxies));
     }
 
     private TlsSettings tls() throws TlsSettings.SetupException {

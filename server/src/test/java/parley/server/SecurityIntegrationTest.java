@@ -12,6 +12,7 @@ import parley.server.access.Access;
 import parley.server.access.LoginThrottle;
 import parley.server.access.OriginPolicy;
 import parley.server.access.Password;
+import parley.server.access.TrustedProxies;
 import parley.server.chat.ChatLimits;
 import parley.server.chat.ChatService;
 import parley.server.transport.TlsSettings;
@@ -249,7 +250,7 @@ class SecurityIntegrationTest {
     void anAddressWithTooManyWrongPasswordsMustWait() throws Exception {
         var throttle = new LoginThrottle(3, Duration.ofMinutes(1), 1000, System::nanoTime);
         WebSocketServer server = start(new Access(Password.of("right"), throttle, Duration.ofSeconds(30),
-                OriginPolicy.defaults()), null);
+                OriginPolicy.defaults(), TrustedProxies.none()), null);
         for (int i = 0; i < 3; i++) {
             try (var client = JdkWire.open(ws(server, ""), null)) {
                 client.next();
@@ -273,7 +274,7 @@ class SecurityIntegrationTest {
     @Test
     void aClientThatNeverGivesThePasswordIsClosedAfterTheTimeout() throws Exception {
         WebSocketServer server = start(new Access(Password.of("right"), Access.defaultThrottle(), Duration.ofMillis(300),
-                OriginPolicy.defaults()), null);
+                OriginPolicy.defaults(), TrustedProxies.none()), null);
 
         try (var client = WireClient.connect(server.port())) {
             client.await(ServerEvent.AuthRequired.class);

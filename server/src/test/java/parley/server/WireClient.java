@@ -78,6 +78,18 @@ public final class WireClient implements AutoCloseable {
                 }).build());
     }
 
+    /** Connects as through a load balancer that says the client is {@code forwardedFor} (X-Forwarded-For). */
+    public static WireClient connectForwardedFor(int port, String forwardedFor) throws Exception {
+        return new WireClient(URI.create("ws://localhost:" + port + "/chat"), ClientEndpointConfig.Builder.create()
+                .configurator(new ClientEndpointConfig.Configurator() {
+                    @Override
+                    public void beforeRequest(java.util.Map<String, List<String>> headers) {
+                        headers.keySet().removeIf(name -> name.equalsIgnoreCase("Origin"));
+                        headers.put("X-Forwarded-For", List.of(forwardedFor));
+                    }
+                }).build());
+    }
+
     /** Connects with {@code ?resume=TOKEN}. */
     public static WireClient resume(int port, String token) throws Exception {
         return new WireClient(URI.create("ws://localhost:" + port + "/chat?resume=" + token));

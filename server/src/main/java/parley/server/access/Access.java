@@ -9,8 +9,10 @@ import java.time.Duration;
  * @param throttle    wrong passwords per address
  * @param authTimeout how long a connection may take to give the password
  * @param origins     which browser origins may connect
+ * @param proxies     the load balancers whose forwarded client addresses are believed
  */
-public record Access(Password password, LoginThrottle throttle, Duration authTimeout, OriginPolicy origins) {
+public record Access(Password password, LoginThrottle throttle, Duration authTimeout, OriginPolicy origins,
+                     TrustedProxies proxies) {
     public static final int DEFAULT_MAX_FAILED_LOGINS = 5;
     public static final int DEFAULT_FAILED_LOGIN_WINDOW_SECONDS = 60;
     public static final int DEFAULT_AUTH_TIMEOUT_SECONDS = 30;
@@ -18,7 +20,8 @@ public record Access(Password password, LoginThrottle throttle, Duration authTim
     public static final int MAX_TRACKED_ADDRESSES = 100_000;
 
     public static Access open() {
-        return new Access(null, defaultThrottle(), Duration.ofSeconds(DEFAULT_AUTH_TIMEOUT_SECONDS), OriginPolicy.defaults());
+        return new Access(null, defaultThrottle(), Duration.ofSeconds(DEFAULT_AUTH_TIMEOUT_SECONDS), OriginPolicy.defaults(),
+                TrustedProxies.none());
     }
 
     public static LoginThrottle defaultThrottle() {
@@ -27,11 +30,15 @@ public record Access(Password password, LoginThrottle throttle, Duration authTim
     }
 
     public Access withPassword(Password newPassword) {
-        return new Access(newPassword, throttle, authTimeout, origins);
+        return new Access(newPassword, throttle, authTimeout, origins, proxies);
     }
 
     public Access withOrigins(OriginPolicy newOrigins) {
-        return new Access(password, throttle, authTimeout, newOrigins);
+        return new Access(password, throttle, authTimeout, newOrigins, proxies);
+    }
+
+    public Access withTrustedProxies(TrustedProxies trusted) {
+        return new Access(password, throttle, authTimeout, origins, trusted);
     }
 
     public boolean needsPassword() {

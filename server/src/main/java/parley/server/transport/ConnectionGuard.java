@@ -14,6 +14,7 @@ import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.memory.Buffers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import parley.server.access.TrustedProxies;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -45,12 +46,15 @@ final class ConnectionGuard extends BaseFilter {
     private final int maxPerAddress;
     private final long handshakeTimeoutNanos;
     private final boolean secure;
+    /** Connections from these are counted under the client behind them, once the request names it. */
+    private final TrustedProxies proxies;
     private final ScheduledExecutorService timers;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<InetAddress, AtomicInteger> openByAddress = new ConcurrentHashMap<>();
     private final Set<Admission> awaitingHandshake = ConcurrentHashMap.newKeySet();
 
-    private ConnectionGuard(TransportLimits limits, boolean secure, ScheduledExecutorService timers) {
+    private ConnectionGuard(TransportLimits limits, boolean secure, ScheduledExecutorService timers, TrustedProxies proxies) {
+        this.proxies = proxies;
         this.maxConnections = limits.maxConnections();
         this.maxPerAddress = limits.maxConnectionsPerAddress();
         this.handshakeTimeoutNanos = limits.handshakeTimeout().toNanos();
@@ -61,12 +65,12 @@ final class ConnectionGuard extends BaseFilter {
     }
 
     /** Installs the guard right above the transport filter of a listener's chain. */
-    static AddOn addOn(TransportLimits limits, ScheduledExecutorService timers) {
+    static AddOn addOn(TransportLimits limits, ScheduledExecutorService timers, TrustedProxies proxies) {
         return new AddOn() {
             @Override
             public void setup(NetworkListener listener, FilterChainBuilder builder) {
                 builder.add(builder.indexOfType(TransportFilter.class) + 1,
-                        new ConnectionGuard(limits, listener.isSecure(), timers));
+                        new ConnectionGuard(limits, listener.isSecure(), timers, proxies));
             }
         };
     }
@@ -82,8 +86,9 @@ final class ConnectionGuard extends BaseFilter {
     @Override
     public NextAction handleAccept(FilterChainContext ctx) {
         Connection<?> connection = ctx.getConnection();
-        InetAddress address = connection.getPeerAddress() instanceof InetSocketAddress socket ? socket.getAddress() : null;
-        Admission admission = new Admission(connection, address, System.nanoTime());
+        InetAddress peer = connection.getPeerAddress() instanceof InetSocketAddress socket ? socket.getAddress() : null;
+        InetAddress address = proxies.trusts(peer) ? null : peer;
+        Admission admission = new Admission(this, connection, address, System.nanoTime());
         ADMISSION.set(connection, admission);
         int total = open.incrementAndGet();
         int fromAddress = address == null ? 0 : openByAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
@@ -119,6 +124,27 @@ final class ConnectionGuard extends BaseFilter {
         LingeringClose.writeThenClose(connection, Buffers.wrap(connection.getMemoryManager(), FULL), timers);
     }
 
+    /**
+     * A connection from a trusted proxy named its client: it counts against that client's limit from now on.
+     * False when the client is over it: the connection is answered 503 and closed.
+     */
+    static boolean behindProxy(Connection<?> connection, InetAddress client) {
+        Admission admission = ADMISSION.get(connection);
+        if (admission == null || admission.address != null || admission.refused) {
+            return admission == null || !admission.refused;
+        }
+        ConnectionGuard guard = admission.guard;
+        admission.address = client;
+        int fromAddress = guard.openByAddress.computeIfAbsent(client, a -> new AtomicInteger()).incrementAndGet();
+        if (guard.maxPerAddress > 0 && fromAddress > guard.maxPerAddress) {
+            log.debug("Refusing a connection for {} behind a proxy: {} from that address", client, fromAddress);
+            admission.refused = true;
+            guard.refuse(connection);
+            return false;
+        }
+        return true;
+    }
+
     private void release(Admission admission) {
         if (!admission.released.compareAndSet(false, true)) {
             return;
@@ -145,14 +171,17 @@ final class ConnectionGuard extends BaseFilter {
 
     /** One accepted socket as the guard counts it. */
     private static final class Admission {
+        final ConnectionGuard guard;
         final Connection<?> connection;
-        final InetAddress address;
+        /** The client's address; behind a trusted proxy, null until the request names it. */
+        volatile InetAddress address;
         final long acceptedAtNanos;
         final AtomicBoolean released = new AtomicBoolean();
         volatile boolean upgraded;
         volatile boolean refused;
 
-        Admission(Connection<?> connection, InetAddress address, long acceptedAtNanos) {
+        Admission(ConnectionGuard guard, Connection<?> connection, InetAddress address, long acceptedAtNanos) {
+            this.guard = guard;
             this.connection = connection;
             this.address = address;
             this.acceptedAtNanos = acceptedAtNanos;

@@ -58,6 +58,8 @@ final class WebSocketPeer implements Peer {
     private final long maxOutboundBytes;
     private final ScheduledExecutorService timers;
     private final AtomicLong pendingBytes = new AtomicLong();
+    /** The client's address (behind a trusted proxy, the one it forwarded). */
+    private final String address;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean slowConsumer = new AtomicBoolean();
     private volatile int serverCloseCode;
@@ -73,6 +75,7 @@ final class WebSocketPeer implements Peer {
         this.writer = connection != null && !isEncrypted(connection) && connection.getTransport() instanceof NIOTransport transport
                 ? (AsyncQueueWriter<SocketAddress>) transport.getAsyncQueueIO().getWriter() : null;
         this.id = "conn-" + session.getId().substring(0, 8) + "@" + remoteAddress;
+        this.address = remoteAddress;
         this.maxOutboundBytes = maxOutboundBytes;
         this.timers = timers;
         if (connection != null) {
@@ -92,6 +95,16 @@ final class WebSocketPeer implements Peer {
     @Override
     public String id() {
         return id;
+    }
+
+    @Override
+    public String address() {
+        return address;
+    }
+
+    @Override
+    public boolean secure() {
+        return session.isSecure();
     }
 
     @Override

@@ -83,8 +83,9 @@ public final class WebSocketServer {
         listener.registerAddOn(new WebSocketAddOn(container, "/"));
         listener.registerAddOn(FrameLimitFilter.addOn(limits, peers.timers()));
         listener.registerAddOn(UpgradedReadFilter.addOn());
+        listener.registerAddOn(ClientAddressFilter.addOn(access.proxies()));
         // Last, because it goes below everything the others placed: it sees a socket before TLS does.
-        listener.registerAddOn(ConnectionGuard.addOn(limits, peers.timers()));
+        listener.registerAddOn(ConnectionGuard.addOn(limits, peers.timers(), access.proxies()));
         http.addListener(listener);
         http.getServerConfiguration().addHttpHandler(new HealthPage(chat), "/health");
         try {
