@@ -225,6 +225,7 @@ public final class ParleyServer implements Callable<Integer> {
             SLF4JBridgeHandler.install();
         }
         Names.prepareInBackground();
+        chat.announce(transportLimits.ratePerSecond(), transportLimits.burst(), transportLimits.maxFrameBytes());
         return WebSocketServer.start(host, port, chat, ChatHandlers.router(chat, CODEC), transportLimits, access, tls);
     }
 
@@ -254,7 +255,15 @@ public final class ParleyServer implements Callable<Integer> {
             throw new IllegalArgumentException("--auth-timeout must be > 0");
         }
         return new Access(password, throttle, seconds(authTimeoutSeconds),
-                new OriginPolicy(Set.copyOf(allowedOrigins), requireOrigin), TrustedProxies.of(trustedProxies));
+                new OriginPolicy(Set.copyOf(allowedOrigins), requireOrigin), trustedProxies());
+    }
+
+    private TrustedProxies trustedProxies() {
+        try {
+            return TrustedProxies.of(trustedProxies);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--trusted-proxy: " + e.getMessage(), e);
+        }
     }
 
     private TlsSettings tls() throws TlsSettings.SetupException {

@@ -68,15 +68,7 @@ class ClusterIntegrationTest {
     }
 
     private static RedisServer startRedisOn(int port) {
-        try {
-            RedisServer server = RedisServer.newRedisServer().port(port).setting("bind 127.0.0.1")
-                    .setting("save \"\"").setting("appendonly no").build();
-            server.start();
-            return server;
-        } catch (IOException | RuntimeException e) {
-            throw new AssertionError("The cluster tests need a real Redis and none could be started on port " + port
-                    + " (embedded-redis runs its bundled redis-server binary): " + e, e);
-        }
+        return TestRedis.startOn(port);
     }
 
     @AfterAll

@@ -95,6 +95,12 @@ public interface Chat {
     /** The rooms that have members, sorted by name. */
     CompletionStage<List<ServerEvent.RoomInfo>> rooms();
 
+    /**
+     * The limits {@code welcome} announces beyond the chat's own: requests per second and at once per connection
+     * (0: none) and the largest frame in bytes. Call before clients connect.
+     */
+    void announce(double ratePerSecond, int burst, int maxFrameBytes);
+
     /** A few facts for operators (the server's {@code /health} page): mode, users connected here, rooms. */
     Map<String, Object> health();
 }

@@ -55,10 +55,7 @@ public final class ChatService implements Chat, AutoCloseable {
         return chat;
     }
 
-    /**
-     * The limits {@code welcome} announces beyond the chat's own: requests per second and at once per connection
-     * (0: none) and the largest frame. Call before {@link #start}.
-     */
+    @Override
     public void announce(double ratePerSecond, int burst, int maxFrameBytes) {
         here.announced = new ServerEvent.Limits(limits.maxTextLength(), ChatRules.MAX_LINE_LENGTH,
                 limits.maxRoomsPerUser(), ratePerSecond, burst, maxFrameBytes);
