@@ -72,7 +72,9 @@ final class Alone implements Backplane {
     }
 
     @Override
-    public void controlChanged(Room room, RoomControl.Change change, List<EncodedEvent> events, String evictNickKey) {
+    public CompletionStage<Void> controlChanged(Room room, RoomControl.Change change, List<EncodedEvent> events,
+                                                String evictNickKey) {
+        return nothing();
     }
 
     @Override

@@ -67,9 +67,9 @@ public interface Backplane {
      * The room's control changed here by {@code change} (the room holds the result already): the other servers
      * apply it too, their members of the room get {@code events}, and a member of the nickname key
      * {@code evictNickKey} (or null) there leaves the room without a presence event. May be called holding the
-     * room's monitor.
+     * room's monitor. Completes once the other servers can see the change (or it could not be shared).
      */
-    void controlChanged(Room room, RoomControl.Change change, List<EncodedEvent> events, String evictNickKey);
+    CompletionStage<Void> controlChanged(Room room, RoomControl.Change change, List<EncodedEvent> events, String evictNickKey);
 
     /** How the member of the room with this nickname key on another server spells it, or null when none is. */
     CompletionStage<String> memberElsewhere(String roomKey, String nickKey);

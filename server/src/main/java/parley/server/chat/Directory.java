@@ -84,11 +84,12 @@ final class Directory {
         closeIfUnused(room);
     }
 
-    /** Call holding the room's monitor: applies a change of control here and shares it. */
-    void changeControl(Room room, RoomControl.Change change, List<EncodedEvent> events, String evictNickKey) {
+    /** Call holding the room's monitor: applies a change of control here and shares it; completes once shared. */
+    java.util.concurrent.CompletionStage<Void> changeControl(Room room, RoomControl.Change change,
+                                                             List<EncodedEvent> events, String evictNickKey) {
         room.control(change.apply(room.control()));
         events.forEach(event -> room.sendToListening(event, null));
-        backplane.controlChanged(room, change, events, evictNickKey);
+        return backplane.controlChanged(room, change, events, evictNickKey);
     }
 
     /**

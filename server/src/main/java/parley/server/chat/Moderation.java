@@ -155,23 +155,24 @@ final class Moderation {
             long now = here.clock.millis();
             long until = now + INVITATION_LIFETIME.toMillis();
             ChatUser local = here.usersByNickKey.get(nickKey);
-            CompletionStage<Boolean> delivered;
-            if (local != null) {
-                local.peer().send(invited);
-                delivered = CompletableFuture.completedFuture(true);
-            } else {
-                delivered = here.backplane.nickElsewhere(nickKey).thenCompose(holder -> holder == null
-                        ? CompletableFuture.completedFuture(false)
-                        : here.backplane.whisper(nickKey, invited).thenApply(sent -> true));
-            }
-            return delivered.thenApply(found -> {
+            CompletionStage<Boolean> known = local != null ? CompletableFuture.completedFuture(true)
+                    : here.backplane.nickElsewhere(nickKey).thenApply(holder -> holder != null);
+            return known.thenCompose(found -> {
                 if (!found) {
-                    return ChatRules.noSuchUser(nick);
+                    return done(ChatRules.noSuchUser(nick));
                 }
+                CompletionStage<Void> shared;
                 synchronized (room) {
-                    here.changeControl(room, control -> control.withInvitation(nickKey, until, now), List.of(), null);
+                    shared = here.changeControl(room, control -> control.withInvitation(nickKey, until, now), List.of(), null);
                 }
-                return Outcome.done();
+                // The invitation is told once every server knows it: the invited may join anywhere at once.
+                return shared.thenCompose(ignored -> {
+                    if (local != null) {
+                        local.peer().send(invited);
+                        return done(Outcome.done());
+                    }
+                    return here.backplane.whisper(nickKey, invited).thenApply(sent -> Outcome.done());
+                });
             });
         });
     }

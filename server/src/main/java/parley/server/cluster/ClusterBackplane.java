@@ -254,19 +254,24 @@ public final class ClusterBackplane implements Backplane {
     }
 
     @Override
-    public void controlChanged(Room room, RoomControl.Change change, List<EncodedEvent> events, String evictNickKey) {
+    public CompletionStage<Void> controlChanged(Room room, RoomControl.Change change, List<EncodedEvent> events,
+                                                String evictNickKey) {
         if (!reach.isInCluster()) {
-            return; // while out of reach, the room is run here alone; the next change shares the whole control
+            // While out of reach, the room is run here alone; the next change shares the whole control.
+            return CompletableFuture.completedFuture(null);
         }
         List<String> jsons = events.stream().map(EncodedEvent::json).toList();
-        background.execute(() -> commitControl(room, change, jsons, evictNickKey, CONTROL_ATTEMPTS));
+        CompletableFuture<Void> shared = new CompletableFuture<>();
+        background.execute(() -> commitControl(room, change, jsons, evictNickKey, CONTROL_ATTEMPTS, shared));
+        return shared;
     }
 
     /**
      * Stores the room's control as it is here, if nobody changed it in the store meanwhile; else takes the store's,
      * makes the change again on top of it, and tries again. Stored, it is published with the events.
      */
-    private void commitControl(Room room, RoomControl.Change change, List<String> events, String evictNickKey, int attempts) {
+    private void commitControl(Room room, RoomControl.Change change, List<String> events, String evictNickKey,
+                               int attempts, CompletableFuture<Void> shared) {
         RoomControl control;
         long version;
         synchronized (room) {
@@ -280,23 +285,28 @@ public final class ClusterBackplane implements Backplane {
                 if (!reach.failed(failure)) {
                     log.warn("The control of {} could not be stored: {}", room.name(), failure.toString());
                 }
+                shared.complete(null);
             } else if (saved) {
                 synchronized (room) {
                     room.adoptControl(room.control(), version + 1);
                 }
                 refreshProfilesOnModeChange(room, events);
+                shared.complete(null);
             } else if (attempts > 1) {
                 store.loadControl(room.key()).whenCompleteAsync((stored, loadFailure) -> {
                     if (loadFailure == null) {
                         synchronized (room) {
                             room.rebase(ControlJson.decode(stored.json()), stored.version(), change);
                         }
-                        commitControl(room, change, events, evictNickKey, attempts - 1);
+                        commitControl(room, change, events, evictNickKey, attempts - 1, shared);
+                    } else {
+                        shared.complete(null);
                     }
                 }, background);
             } else {
                 log.warn("The control of {} changed on other nodes {} times in a row; this change is kept here only",
                         room.name(), CONTROL_ATTEMPTS);
+                shared.complete(null);
             }
         }, background);
     }
