@@ -48,6 +48,33 @@ class ServerIntegrationTest {
     }
 
     @Test
+    void theWelcomeAnnouncesTheFeaturesAndTheServersLimits() throws Exception {
+        var client = track(WireClient.connect(server.port()));
+
+        var welcome = client.await(ServerEvent.Welcome.class);
+
+        assertThat(welcome.features()).contains("topic", "action", "away", "whois", "moderation");
+        TransportLimits transport = TransportLimits.defaults();
+        assertThat(welcome.limits()).isEqualTo(new ServerEvent.Limits(ChatLimits.DEFAULT_MAX_TEXT_LENGTH, 300,
+                ChatLimits.DEFAULT_MAX_ROOMS_PER_USER, transport.ratePerSecond(), transport.burst(), transport.maxFrameBytes()));
+    }
+
+    @Test
+    void anOperatorKicksAndATopicReachesEveryoneOverTheWire() throws Exception {
+        var alice = as("alice");
+        var bob = as("bob");
+        alice.send("{\"type\":\"join\",\"room\":\"lobby\",\"ref\":\"j\"}");
+        alice.await(ServerEvent.Ok.class, ok -> "j".equals(ok.ref()));
+        bob.send("{\"type\":\"join\",\"room\":\"lobby\",\"ref\":\"j\"}");
+        assertThat(bob.await(ServerEvent.Joined.class).roles()).isEqualTo(java.util.Map.of("alice", "op"));
+
+        alice.send("{\"type\":\"topic\",\"room\":\"lobby\",\"topic\":\"Friday\"}");
+        assertThat(bob.await(ServerEvent.TopicChanged.class).topic()).isEqualTo("Friday");
+        alice.send("{\"type\":\"kick\",\"room\":\"lobby\",\"nick\":\"bob\",\"reason\":\"bye\"}");
+        assertThat(bob.await(ServerEvent.Kicked.class)).isEqualTo(new ServerEvent.Kicked("lobby", "bob", "alice", "bye"));
+    }
+
+    @Test
     void twoPeopleChatInARoom() throws Exception {
         var alice = as("alice");
         var bob = as("bob");
