@@ -15,6 +15,10 @@ public record LogLine(Kind kind, long timestamp, String from, String text, boole
         MESSAGE,
         /** A whisper, shown in a private conversation. */
         WHISPER,
+        /** A {@code /me}: "* alice waves", in a room or a private conversation. */
+        ACTION,
+        /** An invitation into the room named by {@code text}, from {@code from}: drawn with a "Join" button. */
+        INVITATION,
         /** In a room's log: "you whispered to X", so the room shows where a message went. */
         WHISPER_NOTE,
         /** Someone joined, left or changed their name (filtered by the "joins and leaves" setting). */
@@ -43,7 +47,7 @@ public record LogLine(Kind kind, long timestamp, String from, String text, boole
 
     /** Whether it is something a person wrote (it counts as unread). */
     public boolean isChat() {
-        return kind == Kind.MESSAGE || kind == Kind.WHISPER;
+        return kind == Kind.MESSAGE || kind == Kind.WHISPER || kind == Kind.ACTION;
     }
 
     /** Whether it is one of the lines the log draws between others (day, earlier, new messages). */

@@ -193,6 +193,8 @@ public final class LogStore implements AutoCloseable {
         String text = line.text().replace("\r", "");
         String prefix = switch (line.kind()) {
             case MESSAGE, WHISPER -> time + " <" + line.from() + "> ";
+            case ACTION -> time + " * " + line.from() + " ";
+            case INVITATION -> time + " * " + line.from() + " invites you to ";
             case WHISPER_NOTE -> time + " * whisper to " + line.from() + ": ";
             case ERROR -> time + " ! ";
             default -> time + " * ";

@@ -75,6 +75,9 @@ public final class ChatView {
     public static final String MEMBERS = "members";
     public static final String MEMBER_COUNT = "memberCount";
     public static final String LOG = "log";
+    public static final String TOPIC = "topic";
+    public static final String MODES = "modes";
+    public static final String AWAY = "away";
     public static final String RECIPIENT = "recipient";
     public static final String DRAFT = "draft";
     public static final String COUNTER = "counter";
@@ -112,7 +115,7 @@ public final class ChatView {
         findBar = findBar();
 
         var members = new MemberList(model).node();
-        var middle = new VBox(findBar, log.node(), input.node());
+        var middle = new VBox(new TopicBar(model).node(), findBar, log.node(), input.node());
         VBox.setVgrow(log.node(), Priority.ALWAYS);
         var split = new SplitPane(new ConversationList(model).node(), middle, members);
         split.setDividerPositions(0.2, 0.82);

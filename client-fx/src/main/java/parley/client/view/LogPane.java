@@ -267,6 +267,8 @@ final class LogPane {
         return switch (line.kind()) {
             case MESSAGE -> time + "  " + line.from() + ": " + line.text();
             case WHISPER -> time + "  " + line.from() + ": " + line.text();
+            case ACTION -> time + "  * " + line.from() + " " + line.text();
+            case INVITATION -> time + "  * " + line.from() + " invites you to " + line.text() + " [Join]";
             case WHISPER_NOTE -> time + "  → whisper to " + line.from() + ": " + line.text();
             case PRESENCE, SYSTEM -> time + "  * " + line.text();
             case ERROR -> time + "  ! " + line.text();
@@ -334,10 +336,10 @@ final class LogPane {
 
         private static String kindClass(LogLine line) {
             return switch (line.kind()) {
-                case MESSAGE -> "message";
+                case MESSAGE, ACTION -> "message";
                 case WHISPER -> "whisper";
                 case WHISPER_NOTE -> "whisper-note";
-                case PRESENCE, SYSTEM -> "system";
+                case PRESENCE, SYSTEM, INVITATION -> "system";
                 case ERROR -> "error";
                 case DAY, EARLIER -> "separator";
                 case NEW_MESSAGES -> "new-messages";
@@ -350,6 +352,8 @@ final class LogPane {
         private final Text time = styled("", "time");
         private final Text lead = new Text();
         private final Text separator = styled(": ", "nick-separator");
+        private final Text star = styled("* ", "star");
+        private final Text space = styled(" ", "text");
         private final Text body = styled("", "text");
         private String leadStyle = "";
 
@@ -374,6 +378,23 @@ final class LogPane {
                     lead.setText(line.from());
                     restyleLead(NickColors.styleClass(line.from()));
                     parts.add(separator);
+                }
+                case ACTION -> {
+                    parts.add(1, star);
+                    lead.setText(line.from());
+                    restyleLead(NickColors.styleClass(line.from()));
+                    parts.add(space);
+                }
+                case INVITATION -> {
+                    lead.setText("* ");
+                    restyleLead("star");
+                    var join = new Hyperlink("Join");
+                    join.getStyleClass().add("join-invitation");
+                    join.setOnAction(event -> model.join(line.text()));
+                    parts.add(styled(line.from() + " invites you to " + line.text() + " ", "text"));
+                    parts.add(join);
+                    flow.getChildren().setAll(parts);
+                    return flow;
                 }
                 case WHISPER_NOTE -> {
                     lead.setText("→ whisper to " + line.from() + ": ");

@@ -13,7 +13,7 @@ import parley.client.viewmodel.ChatViewModel;
 
 /**
  * The bottom line: the whole connection state (it takes the line's width and wraps rather than being cut), the
- * lag of the last ping, and a lock on an encrypted connection with the certificate's fingerprint in its tooltip.
+ * lag of the last ping, your away message while you are away, and a lock on an encrypted connection with the certificate's fingerprint in its tooltip.
  */
 final class StatusBar {
     private final HBox bar;
@@ -66,7 +66,17 @@ final class StatusBar {
                 model.session().fingerprintProperty()));
         lock.setTooltip(lockTip);
 
-        bar = new HBox(10, status, reconnectNow, lag, lock);
+        var away = new Label();
+        away.setId(ChatView.AWAY);
+        away.getStyleClass().add("away-state");
+        away.textProperty().bind(Bindings.createStringBinding(() -> model.moderation().myAwayProperty().get().isEmpty()
+                ? "" : "Away: " + model.moderation().myAwayProperty().get(), model.moderation().myAwayProperty()));
+        away.visibleProperty().bind(model.moderation().myAwayProperty().isNotEmpty());
+        away.managedProperty().bind(away.visibleProperty());
+        away.setMinWidth(Region.USE_PREF_SIZE);
+        away.setTooltip(new Tooltip("You are away: whispers still arrive, and their senders see your message. /back ends it."));
+
+        bar = new HBox(10, status, away, reconnectNow, lag, lock);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4, 8, 4, 8));
         bar.getStyleClass().add("status-bar");

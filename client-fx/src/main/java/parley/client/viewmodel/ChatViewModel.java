@@ -72,6 +72,7 @@ public final class ChatViewModel {
     private final ConversationsViewModel chats;
     private final SessionViewModel session;
     private final InputViewModel input;
+    private final ModerationViewModel moderation;
     private Runnable onQuit = () -> { };
     private final Set<String> seenWhisperIds = new LinkedHashSet<>();
     private String claimedNick = "";
@@ -89,6 +90,7 @@ public final class ChatViewModel {
             roomsOnConnect.add(initialRoom.strip());
         }
         this.chats = new ConversationsViewModel(fxThread, clock, scheduler);
+        this.moderation = new ModerationViewModel(chats, clock, clock.getZone(), this::putOutOf);
         this.session = new SessionViewModel(connection, fxThread, settingsStore, trust, scheduler, backoff, new SessionEvents());
         var open = chats.openProperty();
         nickname.set(settingsStore.load().nick());
@@ -160,6 +162,7 @@ public final class ChatViewModel {
             serverRooms.clear();
             input.forget();
             chats.forget(reason);
+            moderation.forget();
             recipient.set(Recipient.EVERYONE);
         }
 
@@ -237,6 +240,11 @@ public final class ChatViewModel {
         public void quit() {
             disconnect();
             onQuit.run();
+        }
+
+        @Override
+        public boolean supports(String feature) {
+            return moderation.supports(feature);
         }
 
         @Override
@@ -375,6 +383,31 @@ public final class ChatViewModel {
         join();
     }
 
+    /** Sets (or, with blank text, clears) the open room's topic. */
+    public void setTopic(String text) {
+        inOpenRoom(room -> new ClientEvent.Topic(room, text.strip(), newRef("t")));
+    }
+
+    /** Gives a member of the open room a role ("op", "voice" or "none"): the member list's menu. */
+    public void setRole(String nick, String role) {
+        inOpenRoom(room -> new ClientEvent.Role(room, nick, role, newRef("r")));
+    }
+
+    public void kick(String nick) {
+        inOpenRoom(room -> new ClientEvent.Kick(room, nick, null, newRef("r")));
+    }
+
+    public void ban(String nick) {
+        inOpenRoom(room -> new ClientEvent.Ban(room, nick, null, newRef("r")));
+    }
+
+    private void inOpenRoom(java.util.function.Function<String, ClientEvent> request) {
+        ConversationViewModel conversation = chats.openProperty().get();
+        if (session.connectedProperty().get() && conversation != null && conversation.isRoom()) {
+            connection.send(request.apply(conversation.name()));
+        }
+    }
+
     /** Leaves the room that is open. */
     public void leaveCurrentRoom() {
         ConversationViewModel conversation = chats.openProperty().get();
@@ -457,11 +490,21 @@ public final class ChatViewModel {
             onOk(ok);
         } else if (event instanceof ServerEvent.Error error) {
             onError(error);
+        } else {
+            moderation.handle(event);
         }
+    }
+
+    /** An operator put this client out of a room (kick or ban): it is gone as if left. */
+    private void putOutOf(String room) {
+        joinedRooms.remove(room);
+        chats.leaveRoom(room);
+        refreshServerRooms();
     }
 
     private void onWelcome(ServerEvent.Welcome welcome) {
         boolean wasReconnecting = session.welcomed(welcome.resume());
+        moderation.welcomed(welcome);
         myNick.set(welcome.nick());
         session.connectedAs(welcome.nick());
         if (welcome.resumed()) {
@@ -501,6 +544,7 @@ public final class ChatViewModel {
     }
 
     private void onNickChanged(ServerEvent.NickChanged change) {
+        moderation.renamed(change.old(), change.newNick());
         if (change.old().equals(myNick.get())) {
             myNick.set(change.newNick());
             nickname.set(change.newNick());
@@ -532,6 +576,7 @@ public final class ChatViewModel {
         boolean isNew = chats.room(name) == null;
         ConversationViewModel room = chats.joinRoom(name);
         room.members().setAll(joined.members());
+        moderation.joined(joined, room);
         noteMissed(room, joined.missed());
         // A first join's history is what was said before you came: nothing of it is unread. A rejoin's (after a
         // lost connection) is what you missed: that is.
@@ -580,6 +625,7 @@ public final class ChatViewModel {
             chats.add(room, LogLine.presence(now, presence.nick(), presence.nick() + " joined", spoke));
         } else {
             room.members().remove(presence.nick());
+            moderation.left(room, presence.nick());
             chats.add(room, LogLine.presence(now, presence.nick(), presence.nick() + " left", spoke));
             if (presence.nick().equals(recipient.get().nick()) && room == chats.openProperty().get()) {
                 recipient.set(Recipient.EVERYONE);
@@ -622,7 +668,8 @@ public final class ChatViewModel {
         }
         room.lastMessageId = id;
         boolean mine = message.from().equals(myNick.get());
-        LogLine line = LogLine.of(LogLine.Kind.MESSAGE, message.ts(), message.from(), message.text());
+        LogLine line = LogLine.of(ClientEvent.ACTION.equals(message.kind()) ? LogLine.Kind.ACTION : LogLine.Kind.MESSAGE,
+                message.ts(), message.from(), message.text());
         if (!mine && Mentions.mentions(message.text(), myNick.get(), highlightWords)) {
             line = line.asMention();
         }
@@ -639,11 +686,13 @@ public final class ChatViewModel {
         }
         boolean outgoing = whisper.from().equals(myNick.get());
         ConversationViewModel conversation = chats.privateConversation(outgoing ? whisper.to() : whisper.from(), true);
-        LogLine line = LogLine.of(LogLine.Kind.WHISPER, whisper.ts(), whisper.from(), whisper.text());
+        LogLine line = LogLine.of(ClientEvent.ACTION.equals(whisper.kind()) ? LogLine.Kind.ACTION : LogLine.Kind.WHISPER,
+                whisper.ts(), whisper.from(), whisper.text());
         chats.add(conversation, outgoing ? line : line.asMention(), outgoing);
     }
 
     private void onOk(ServerEvent.Ok ok) {
+        moderation.whisperAnswered(input.whisperedTo(ok.ref()), ok.away());
         InputViewModel.WhisperNote note = input.confirmed(ok.ref());
         if (note != null && chats.room(note.room()) != null) {
             chats.add(chats.room(note.room()), LogLine.of(LogLine.Kind.WHISPER_NOTE, clock.millis(), note.to(), note.text()), true);
@@ -708,6 +757,11 @@ public final class ChatViewModel {
     /** The input line: what is typed, commands, completion, history. */
     public InputViewModel input() {
         return input;
+    }
+
+    /** Topics, roles, modes, bans, invitations, away and whois: rooms people run. */
+    public ModerationViewModel moderation() {
+        return moderation;
     }
 
     /** The connection: where to, its state, reconnecting, password and certificates. */
@@ -798,10 +852,4 @@ public final class ChatViewModel {
     public ReadOnlyObjectProperty<ObservableList<LogLine>> logProperty() {
         return chats.logProperty();
     }
-
-
-
-
-
-
 }

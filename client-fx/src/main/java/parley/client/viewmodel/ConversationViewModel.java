@@ -3,13 +3,17 @@ package parley.client.viewmodel;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import javafx.collections.ObservableMap;
 import parley.client.chat.LogLine;
 import parley.client.chat.NotificationPolicy;
+import parley.protocol.ServerEvent;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -47,6 +51,12 @@ public final class ConversationViewModel {
     private final ZoneId zone;
     private final ObservableList<LogLine> lines = FXCollections.observableArrayList();
     private final ObservableList<String> members = FXCollections.observableArrayList();
+    /** Rooms: the topic ("" for none), who set it, and when. */
+    private final ReadOnlyStringWrapper topic = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper topicBy = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<ServerEvent.Modes> modes = new ReadOnlyObjectWrapper<>(ServerEvent.Modes.NONE);
+    /** Rooms: members with a role, nickname to "op" or "voice". */
+    private final ObservableMap<String, String> roles = FXCollections.observableHashMap();
     private final ReadOnlyIntegerWrapper unread = new ReadOnlyIntegerWrapper();
     private final ReadOnlyIntegerWrapper mentions = new ReadOnlyIntegerWrapper();
     private final ObjectProperty<NotificationPolicy.Level> notifications =
@@ -233,6 +243,38 @@ public final class ConversationViewModel {
     /** The room's members as the server listed them (empty for a private conversation). */
     public ObservableList<String> members() {
         return members;
+    }
+
+    /** The room's topic, "" when it has none. */
+    public ReadOnlyStringProperty topicProperty() {
+        return topic.getReadOnlyProperty();
+    }
+
+    /** Who set the topic and when, for its tooltip; "" when there is no topic. */
+    public ReadOnlyStringProperty topicByProperty() {
+        return topicBy.getReadOnlyProperty();
+    }
+
+    void setTopic(String text, String by) {
+        topic.set(text == null ? "" : text);
+        topicBy.set(text == null || text.isEmpty() ? "" : by);
+    }
+
+    public ReadOnlyObjectProperty<ServerEvent.Modes> modesProperty() {
+        return modes.getReadOnlyProperty();
+    }
+
+    void setModes(ServerEvent.Modes newModes) {
+        modes.set(newModes == null ? ServerEvent.Modes.NONE : newModes);
+    }
+
+    /** Members with a role: nickname to "op" or "voice". */
+    public ObservableMap<String, String> roles() {
+        return roles;
+    }
+
+    public boolean isOperator(String nick) {
+        return ServerEvent.OPERATOR.equals(roles.get(nick));
     }
 
     public ReadOnlyIntegerProperty unreadProperty() {

@@ -57,6 +57,9 @@ public final class InputViewModel {
 
         void quit();
 
+        /** Whether the server announced this feature ("topic", "action", "away", "whois", "moderation"). */
+        boolean supports(String feature);
+
         void note(String text);
 
         void noteError(String text);
@@ -76,6 +79,8 @@ public final class InputViewModel {
     /** Texts sent but not yet acknowledged, by ref: restored to the input if the server refuses them. */
     private final Map<String, String> unconfirmed = new LinkedHashMap<>();
     private final Map<String, WhisperNote> whisperNotes = new HashMap<>();
+    /** Whispers sent but not yet acknowledged, by ref: to whom (the answer may say they are away). */
+    private final Map<String, String> whispersTo = new HashMap<>();
 
     InputViewModel(ConversationsViewModel chats, BooleanBinding connected, Window window) {
         this.chats = chats;
@@ -141,19 +146,95 @@ public final class InputViewModel {
     /** The commands that need the server. */
     private void runOnServer(Command command, String text) {
         if (command instanceof Command.Join join) {
-            window.send(new ClientEvent.Join(join.room(), window.newRef("j")));
+            window.send(new ClientEvent.Join(join.room(), null, join.key(), window.newRef("j")));
         } else if (command instanceof Command.Msg msg) {
             chats.privateConversation(msg.nick(), true);
             String ref = window.newRef("m");
             window.send(new ClientEvent.Whisper(msg.nick(), msg.text(), ref));
             unconfirmed.put(ref, text);
+            whispersTo.put(ref, msg.nick());
         } else if (command instanceof Command.ListRooms) {
             window.listRooms();
+        } else if (command instanceof Command.Me me) {
+            if (needs("action", "/me")) {
+                sendText(me.text(), ClientEvent.ACTION, text);
+            }
+            return;
+        } else if (command instanceof Command.Away away) {
+            if (!needs("away", "/away and /back")) {
+                return;
+            }
+            window.send(new ClientEvent.Away(away.message(), window.newRef("a")));
+        } else if (command instanceof Command.Whois whois) {
+            if (!needs("whois", "/whois")) {
+                return;
+            }
+            window.send(new ClientEvent.Whois(whois.nick(), window.newRef("w")));
+        } else if (!runInRoom(command)) {
+            return;
         }
         draft.set("");
     }
 
+    /** The commands about the open room; false (the line stays) when they cannot be sent. */
+    private boolean runInRoom(Command command) {
+        String feature = command instanceof Command.Topic ? "topic" : "moderation";
+        if (!needs(feature, "this command")) {
+            return false;
+        }
+        ConversationViewModel open = chats.openProperty().get();
+        if (open == null || !open.isRoom()) {
+            window.noteError("Open a room first: this command acts on the open room");
+            return false;
+        }
+        String room = open.name();
+        ClientEvent request = roomRequest(command, room, window.newRef("r"));
+        if (request == null) {
+            window.note(open.topicProperty().get().isEmpty() ? room + " has no topic"
+                    : "Topic of " + room + ": " + open.topicProperty().get() + " (" + open.topicByProperty().get() + ")");
+        } else {
+            window.send(request);
+        }
+        return true;
+    }
+
+    /** The request of a room command, or null for {@code /topic} alone (which shows the topic). */
+    private static ClientEvent roomRequest(Command command, String room, String ref) {
+        if (command instanceof Command.Topic topic) {
+            return topic.text() == null ? null : new ClientEvent.Topic(room, topic.text(), ref);
+        } else if (command instanceof Command.Role role) {
+            return new ClientEvent.Role(room, role.nick(), role.role(), ref);
+        } else if (command instanceof Command.Kick kick) {
+            return new ClientEvent.Kick(room, kick.nick(), kick.reason(), ref);
+        } else if (command instanceof Command.Ban ban) {
+            return new ClientEvent.Ban(room, ban.nick(), ban.reason(), ref);
+        } else if (command instanceof Command.Unban unban) {
+            return new ClientEvent.Unban(room, unban.nick(), ref);
+        } else if (command instanceof Command.Bans) {
+            return new ClientEvent.Bans(room, ref);
+        } else if (command instanceof Command.Mode mode) {
+            return new ClientEvent.Mode(room, mode.topicLocked(), mode.moderated(), mode.inviteOnly(), mode.key(), ref);
+        } else if (command instanceof Command.Invite invite) {
+            return new ClientEvent.Invite(room, invite.nick(), ref);
+        }
+        throw new IllegalArgumentException("not a room command: " + command);
+    }
+
+    /** Whether the server does this; if not, says so. */
+    private boolean needs(String feature, String what) {
+        if (window.supports(feature)) {
+            return true;
+        }
+        window.noteError("This server does not support " + what);
+        return false;
+    }
+
     private void sendText(String text) {
+        sendText(text, null, text);
+    }
+
+    /** Sends to the open conversation; {@code kind} is null or "action", {@code typed} what comes back if refused. */
+    private void sendText(String text, String kind, String typed) {
         ConversationViewModel conversation = chats.openProperty().get();
         if (!requireConnection()) {
             return;
@@ -170,14 +251,16 @@ public final class InputViewModel {
         String ref = window.newRef("m");
         Recipient to = window.recipient();
         if (!conversation.isRoom()) {
-            window.send(new ClientEvent.Whisper(conversation.name(), text, ref));
+            window.send(new ClientEvent.Whisper(conversation.name(), text, kind, ref));
+            whispersTo.put(ref, conversation.name());
         } else if (to.isEveryone()) {
-            window.send(new ClientEvent.Say(conversation.name(), text, ref));
+            window.send(new ClientEvent.Say(conversation.name(), text, kind, ref));
         } else {
-            window.send(new ClientEvent.Whisper(to.nick(), text, ref));
+            window.send(new ClientEvent.Whisper(to.nick(), text, kind, ref));
+            whispersTo.put(ref, to.nick());
             whisperNotes.put(ref, new WhisperNote(conversation.name(), to.nick(), text));
         }
-        unconfirmed.put(ref, text);
+        unconfirmed.put(ref, typed);
         draft.set("");
     }
 
@@ -191,6 +274,11 @@ public final class InputViewModel {
 
     // --- what the server says about what was sent
 
+    /** Whom the whisper of this ref went to (null when the ref is no whisper); asked once, on its answer. */
+    String whisperedTo(String ref) {
+        return ref == null ? null : whispersTo.remove(ref);
+    }
+
     /** The server accepted a request; a whisper sent from a room comes back as the line for that room. */
     WhisperNote confirmed(String ref) {
         unconfirmed.remove(ref);
@@ -200,6 +288,7 @@ public final class InputViewModel {
     /** The server refused a request: a message comes back into an empty input. */
     void refused(String ref) {
         whisperNotes.remove(ref);
+        whispersTo.remove(ref);
         String unsent = unconfirmed.remove(ref);
         if (unsent != null && draft.get().isEmpty()) {
             draft.set(unsent);
@@ -218,6 +307,7 @@ public final class InputViewModel {
     void forget() {
         unconfirmed.clear();
         whisperNotes.clear();
+        whispersTo.clear();
     }
 
     // --- typing helpers

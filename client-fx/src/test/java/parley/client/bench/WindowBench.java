@@ -72,7 +72,7 @@ public final class WindowBench {
         // The scene: a session with 18 rooms (the first with 1000 members and 20,000 lines) and 2 private ones.
         onFx(() -> model[0].connect());
         connection.state(ConnectionState.CONNECTED);
-        connection.event(ServerEvent.Welcome.fresh("me", "token"));
+        connection.event(ServerEvent.Welcome.fresh("me", "token", null));
         List<String> members = new ArrayList<>(List.of("me"));
         for (int i = 0; i < BIG_ROOM_MEMBERS - 1; i++) {
             members.add("user" + i);

@@ -41,7 +41,7 @@ class CommandParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/join", "/join two words", "/msg bob", "/msg", "/query", "/nick", "/nick a b"})
+    @ValueSource(strings = {"/join", "/join a b c", "/msg bob", "/msg", "/query", "/nick", "/nick a b"})
     void aCommandWithoutWhatItNeedsSaysItsUsage(String line) {
         assertThat(parser.parse(line)).isInstanceOfSatisfying(Command.Invalid.class,
                 invalid -> assertThat(invalid.message()).startsWith("usage: /"));

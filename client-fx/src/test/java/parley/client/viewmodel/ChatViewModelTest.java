@@ -399,7 +399,7 @@ class ChatViewModelTest {
         connection.open();
         connection.clear();
 
-        connection.serverSends(ServerEvent.Welcome.resumed("ann", "token-2", List.of("lobby")));
+        connection.serverSends(ServerEvent.Welcome.resumed("ann", "token-2", List.of("lobby"), null));
         connection.serverSends(new Joined("lobby", List.of("ann", "bob"),
                 List.of(new Message("42", "lobby", "bob", "while away", NOW)), 0));
 
@@ -419,7 +419,7 @@ class ChatViewModelTest {
         connection.fail("lost");
         scheduler.runDue();
         connection.open();
-        connection.serverSends(ServerEvent.Welcome.resumed("ann", "token-2", List.of("lobby")), whisper);
+        connection.serverSends(ServerEvent.Welcome.resumed("ann", "token-2", List.of("lobby"), null), whisper);
 
         assertThat(conversation("bob").lines()).extracting(LogLine::text).containsOnlyOnce("once only");
     }
@@ -512,7 +512,7 @@ class ChatViewModelTest {
         assertThat(connection.lastSent(ClientEvent.Auth.class).password()).isEqualTo("open sesame");
         assertThat(model.session().passwordRequestedProperty().get()).isFalse();
         assertThat(model.session().passwordProperty().get()).isEmpty();
-        connection.serverSends(ServerEvent.Welcome.fresh("guest-1", "token-1"));
+        connection.serverSends(ServerEvent.Welcome.fresh("guest-1", "token-1", null));
 
         connection.fail("the network went away");
         scheduler.runDue();
@@ -527,7 +527,7 @@ class ChatViewModelTest {
     @Test
     void aPasswordIsNeverSentToAnotherServer() {
         connectGivingPassword("open sesame");
-        connection.serverSends(ServerEvent.Welcome.fresh("guest-1", "token-1"));
+        connection.serverSends(ServerEvent.Welcome.fresh("guest-1", "token-1", null));
         model.disconnect();
 
         model.session().hostProperty().set("elsewhere.example");
@@ -577,7 +577,7 @@ class ChatViewModelTest {
         connection.open();
         connection.clear();
 
-        connection.serverSends(ServerEvent.Welcome.fresh("guest-1", "token-9"));
+        connection.serverSends(ServerEvent.Welcome.fresh("guest-1", "token-9", null));
 
         assertThat(connection.sent()).containsExactly(new ClientEvent.Nick("ann", "nick"),
                 new ClientEvent.Join("lobby", "j2"), new ClientEvent.Join("attic", "j3"));
@@ -662,7 +662,7 @@ class ChatViewModelTest {
     private void connectAndWelcome(String nick) {
         model.connect();
         connection.open();
-        connection.serverSends(ServerEvent.Welcome.fresh(nick, "token-1"));
+        connection.serverSends(ServerEvent.Welcome.fresh(nick, "token-1", null));
     }
 
     private void join(String room, String... members) {

@@ -46,7 +46,7 @@ class ConversationRulesTest {
         model.setNotifier((summary, body) -> notifications.add(summary + " | " + body));
         model.connect();
         connection.open();
-        connection.serverSends(ServerEvent.Welcome.fresh("ann", "token-1"));
+        connection.serverSends(ServerEvent.Welcome.fresh("ann", "token-1", null));
         connection.serverSends(new Joined("lobby", List.of("ann", "bob", "carol"), List.of(), 0));
         connection.serverSends(new Joined("attic", List.of("ann", "bob"), List.of(), 0));
     }
@@ -238,7 +238,7 @@ class ConversationRulesTest {
         model.input().draftProperty().set("/frobnicate");
         model.input().send();
 
-        assertThat(attic().lines()).extracting(LogLine::text).contains("/join ROOM — join a room (and open it)");
+        assertThat(attic().lines()).extracting(LogLine::text).contains("/join ROOM [KEY] — join a room (and open it); the key opens a room that has one");
         assertThat(attic().lines()).last().satisfies(line -> {
             assertThat(line.kind()).isEqualTo(LogLine.Kind.ERROR);
             assertThat(line.text()).contains("/help");
@@ -289,7 +289,7 @@ class ConversationRulesTest {
         model.connect();
         connection.open();
         connection.clear();
-        connection.serverSends(ServerEvent.Welcome.fresh("ann", "token-2"));
+        connection.serverSends(ServerEvent.Welcome.fresh("ann", "token-2", null));
         assertThat(connection.sent()).filteredOn(ClientEvent.Join.class::isInstance)
                 .extracting(event -> ((ClientEvent.Join) event).room()).containsExactly("dev", "ops");
     }
