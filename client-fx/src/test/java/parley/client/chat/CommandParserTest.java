@@ -36,6 +36,44 @@ class CommandParserTest {
     }
 
     @Test
+    void theCommandsOfRoomsPeopleRunAreRead() {
+        assertThat(parser.parse("/join vault s3cret")).isEqualTo(new Command.Join("vault", "s3cret"));
+        assertThat(parser.parse("/me  waves  hello")).isEqualTo(new Command.Me("waves  hello"));
+        assertThat(parser.parse("/topic Release on Friday")).isEqualTo(new Command.Topic("Release on Friday"));
+        assertThat(parser.parse("/topic")).isEqualTo(new Command.Topic(null));
+        assertThat(parser.parse("/away lunch, back at 2")).isEqualTo(new Command.Away("lunch, back at 2"));
+        assertThat(parser.parse("/away")).isEqualTo(new Command.Away(CommandParser.DEFAULT_AWAY));
+        assertThat(parser.parse("/back")).isEqualTo(new Command.Away(null));
+        assertThat(parser.parse("/whois bob")).isEqualTo(new Command.Whois("bob"));
+        assertThat(parser.parse("/op bob")).isEqualTo(new Command.Role("bob", "op"));
+        assertThat(parser.parse("/deop bob")).isEqualTo(new Command.Role("bob", "none"));
+        assertThat(parser.parse("/voice bob")).isEqualTo(new Command.Role("bob", "voice"));
+        assertThat(parser.parse("/devoice bob")).isEqualTo(new Command.Role("bob", "none"));
+        assertThat(parser.parse("/kick bob")).isEqualTo(new Command.Kick("bob", null));
+        assertThat(parser.parse("/kick bob stop   spamming")).isEqualTo(new Command.Kick("bob", "stop   spamming"));
+        assertThat(parser.parse("/ban mallory known troll")).isEqualTo(new Command.Ban("mallory", "known troll"));
+        assertThat(parser.parse("/unban mallory")).isEqualTo(new Command.Unban("mallory"));
+        assertThat(parser.parse("/bans")).isEqualTo(new Command.Bans());
+        assertThat(parser.parse("/invite carol")).isEqualTo(new Command.Invite("carol"));
+    }
+
+    @Test
+    void modeReadsSeveralChangesAndTheKey() {
+        assertThat(parser.parse("/mode +m")).isEqualTo(new Command.Mode(null, true, null, null));
+        assertThat(parser.parse("/mode -m +i +t")).isEqualTo(new Command.Mode(true, false, true, null));
+        assertThat(parser.parse("/mode +k s3cret -i")).isEqualTo(new Command.Mode(null, null, false, "s3cret"));
+        assertThat(parser.parse("/mode -k")).isEqualTo(new Command.Mode(null, null, null, ""));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/me", "/me   ", "/whois", "/whois a b", "/op", "/kick", "/ban", "/unban", "/unban a b",
+            "/invite", "/bans lobby", "/back now", "/mode", "/mode +x", "/mode m", "/mode +k", "/mode +mi"})
+    void aRoomCommandWithoutWhatItNeedsSaysItsUsage(String line) {
+        assertThat(parser.parse(line)).isInstanceOfSatisfying(Command.Invalid.class,
+                invalid -> assertThat(invalid.message()).startsWith("usage: /"));
+    }
+
+    @Test
     void msgKeepsTheTextAsTypedLineBreaksIncluded() {
         assertThat(parser.parse("/msg bob  two  spaces\nand a line")).isEqualTo(new Command.Msg("bob", " two  spaces\nand a line"));
     }
