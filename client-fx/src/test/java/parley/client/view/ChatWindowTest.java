@@ -101,6 +101,68 @@ class ChatWindowTest {
     }
 
     @Test
+    void anOperatorKicksAndBansAMemberInAnotherWindow() throws Exception {
+        var alice = window();
+        var bob = window();
+        connectAs(alice, "alice");
+        connectAs(bob, "bob");
+        ListView<String> members = alice.node(robot, ChatView.MEMBERS);
+        eventually(() -> members.getItems().equals(List.of("alice", "bob")));
+        eventually(() -> memberCellTexts(alice).equals(List.of("@alice (you)", "bob")), () -> "cells " + memberCellTexts(alice));
+        assertThat(text(alice, ChatView.TOPIC)).isEmpty();
+
+        robot.interact(() -> alice.stage().toFront());
+        var bobsCell = robot.from(members).lookup(".list-cell").nth(1).<javafx.scene.control.ListCell<String>>query();
+        // What a right-click does (the headless toolkit has no context-menu gesture).
+        robot.interact(() -> bobsCell.getContextMenu().show(bobsCell, javafx.geometry.Side.BOTTOM, 0, 0));
+        MenuItem kick = bobsCell.getContextMenu().getItems().stream()
+                .filter(item -> "Kick".equals(item.getText())).findFirst().orElseThrow();
+        assertThat(kick.isVisible()).as("an operator may kick").isTrue();
+        robot.interact(() -> {
+            kick.fire();
+            bobsCell.getContextMenu().hide();
+        });
+
+        eventually(() -> !bob.model().joinedRooms().contains("lobby"));
+        eventually(() -> bob.logLines().stream().anyMatch(line -> line.endsWith("! alice put you out of lobby")));
+        eventually(() -> alice.logLines().stream().anyMatch(line -> line.endsWith("* alice kicked bob")));
+
+        say(bob, "/join lobby");
+        eventually(() -> bob.model().joinedRooms().contains("lobby"));
+        say(alice, "/ban bob flooding");
+        eventually(() -> !bob.model().joinedRooms().contains("lobby"));
+        eventually(() -> bob.logLines().stream().anyMatch(line -> line.endsWith("! alice put you out of lobby (flooding)")));
+        assertThat(alice.logLines()).anyMatch(line -> line.endsWith("* alice banned bob (flooding)"));
+
+        say(bob, "/join lobby");
+        eventually(() -> bob.logLines().stream().anyMatch(line -> line.endsWith("! you are banned from lobby")),
+                () -> "bob's log " + bob.logLines());
+    }
+
+    @Test
+    void aTopicSetInOneWindowShowsAboveTheLogInAnother() throws Exception {
+        var alice = window();
+        var bob = window();
+        connectAs(alice, "alice");
+        connectAs(bob, "bob");
+
+        replaceText(alice, ChatView.TOPIC, "Release on Friday");
+        robot.type(KeyCode.ENTER);
+
+        eventually(() -> text(bob, ChatView.TOPIC).equals("Release on Friday"));
+        say(alice, "/mode +t");
+        eventually(() -> !bob.<TextField>node(robot, ChatView.TOPIC).isEditable());
+        say(bob, "/me waves");
+        eventually(() -> alice.logLines().stream().anyMatch(line -> line.endsWith("* bob waves")));
+    }
+
+    private List<String> memberCellTexts(ClientWindow window) {
+        ListView<String> members = window.node(robot, ChatView.MEMBERS);
+        return robot.from(members).lookup(".list-cell").queryAll().stream()
+                .map(cell -> ((javafx.scene.control.ListCell<?>) cell).getText()).filter(java.util.Objects::nonNull).toList();
+    }
+
+    @Test
     void aRoomMessageReachesEveryMembersLog() throws Exception {
         var alice = window();
         var bob = window();
