@@ -139,6 +139,11 @@ final class Alone implements Backplane {
     }
 
     @Override
+    public CompletionStage<Void> tell(String nickKey, EncodedEvent frame) {
+        return nothing();
+    }
+
+    @Override
     public CompletionStage<Session> findSession(String resumeToken) {
         return nothing();
     }

@@ -124,6 +124,9 @@ public interface Backplane {
     /** Delivers a whisper to the holder of a nickname on another server. */
     CompletionStage<Void> whisper(String nickKey, EncodedEvent frame);
 
+    /** Sends an event (an invitation) to the holder of a nickname on another server, once, without keeping it. */
+    CompletionStage<Void> tell(String nickKey, EncodedEvent frame);
+
     /** A session held on another server (alive or not), or null when the token resumes nothing. */
     CompletionStage<Session> findSession(String resumeToken);
 
@@ -156,6 +159,9 @@ public interface Backplane {
 
         /** Delivers a whisper from another server to the user holding this nickname here, if any. */
         void deliverWhisper(String nickKey, EncodedEvent frame);
+
+        /** Sends an event from another server to the user holding this nickname here, if any and connected. */
+        void tell(String nickKey, EncodedEvent frame);
 
         /** Sends an event once to everyone here who shares one of these rooms. */
         void sendToRooms(List<String> roomKeys, EncodedEvent frame);

@@ -171,7 +171,7 @@ final class Moderation {
                         local.peer().send(invited);
                         return done(Outcome.done());
                     }
-                    return here.backplane.whisper(nickKey, invited).thenApply(sent -> Outcome.done());
+                    return here.backplane.tell(nickKey, invited).thenApply(sent -> Outcome.done());
                 });
             });
         });

@@ -236,6 +236,18 @@ final class Sessions implements Backplane.Here {
     }
 
     @Override
+    public void tell(String nickKey, EncodedEvent frame) {
+        ChatUser user = here.usersByNickKey.get(nickKey);
+        if (user != null) {
+            synchronized (user) {
+                if (!user.isDropped()) {
+                    user.peer().send(frame);
+                }
+            }
+        }
+    }
+
+    @Override
     public void sendToRooms(List<String> roomKeys, EncodedEvent frame) {
         Set<Peer> audience = new LinkedHashSet<>();
         for (String key : roomKeys) {

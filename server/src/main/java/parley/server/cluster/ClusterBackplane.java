@@ -416,6 +416,11 @@ public final class ClusterBackplane implements Backplane {
     }
 
     @Override
+    public CompletionStage<Void> tell(String nickKey, EncodedEvent frame) {
+        return answer(store.publish(new ClusterEvent.Direct(node, nickKey, frame.json())));
+    }
+
+    @Override
     public CompletionStage<Session> findSession(String resumeToken) {
         if (!reach.isInCluster()) {
             return CompletableFuture.completedFuture(null);
@@ -464,6 +469,8 @@ public final class ClusterBackplane implements Backplane {
                 chat.sendToRooms(change.roomKeys(), new EncodedEvent(change.json()));
             } else if (event instanceof ClusterEvent.Whisper whisper) {
                 chat.deliverWhisper(whisper.nickKey(), new EncodedEvent(whisper.json()));
+            } else if (event instanceof ClusterEvent.Direct direct) {
+                chat.tell(direct.nickKey(), new EncodedEvent(direct.json()));
             } else if (event instanceof ClusterEvent.ControlChange change) {
                 Room room = chat.room(change.roomKey());
                 if (room != null) {

@@ -31,6 +31,10 @@ public sealed interface ClusterEvent {
     record NickChange(String origin, List<String> roomKeys, String json) implements ClusterEvent {
     }
 
+    /** An event (an invitation) for whoever holds this nickname on their node, sent once and not kept. */
+    record Direct(String origin, String nickKey, String json) implements ClusterEvent {
+    }
+
     /** A whisper for whoever holds this nickname on their node. */
     record Whisper(String origin, String nickKey, String json) implements ClusterEvent {
     }

@@ -19,6 +19,8 @@ final class EventLines {
             return lines("N", n.origin(), String.join("\t", n.roomKeys()), n.json());
         } else if (event instanceof ClusterEvent.Whisper w) {
             return lines("W", w.origin(), w.nickKey(), w.json());
+        } else if (event instanceof ClusterEvent.Direct d) {
+            return lines("D", d.origin(), d.nickKey(), d.json());
         } else if (event instanceof ClusterEvent.Takeover t) {
             return lines("T", t.origin(), t.owner());
         } else if (event instanceof ClusterEvent.ControlChange c) {
@@ -46,6 +48,7 @@ final class EventLines {
                 case "R" -> new ClusterEvent.RoomEvent(f[0], f[1], f[2]);
                 case "N" -> new ClusterEvent.NickChange(f[0], f[1].isEmpty() ? List.of() : List.of(f[1].split("\t")), f[2]);
                 case "W" -> new ClusterEvent.Whisper(f[0], f[1], f[2]);
+                case "D" -> new ClusterEvent.Direct(f[0], f[1], f[2]);
                 case "T" -> new ClusterEvent.Takeover(f[0], f[1]);
                 default -> null;
             };
