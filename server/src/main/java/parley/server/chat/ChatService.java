@@ -7,11 +7,9 @@ import parley.protocol.ServerEvent;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -227,7 +225,7 @@ public final class ChatService implements Chat, AutoCloseable {
                 } else if (newcomer && room.control().invitations().containsKey(nickKey)) {
                     here.changeControl(room, control -> control.withoutInvitation(nickKey), List.of(), null);
                 }
-                user.peer().send(codec.encode(joined(room, since, elsewhere)));
+                user.peer().send(codec.encode(room.joined(since, elsewhere)));
                 if (newcomer) {
                     presence = here.presence(room, user, ServerEvent.Presence.JOIN);
                     room.sendToListening(presence, user);
@@ -238,33 +236,6 @@ public final class ChatService implements Chat, AutoCloseable {
             backplane.joined(room, user, presence);
         }
         return Outcome.done();
-    }
-
-    /** What a joiner learns of the room: members, history, and how it is run. */
-    private ServerEvent.Joined joined(Room room, long since, Backplane.Members elsewhere) {
-        Room.History history = since < 0 ? new Room.History(room.history(), 0) : room.historySince(since);
-        List<String> members = room.memberNicks();
-        Map<String, String> away = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (ChatUser member : room.members()) {
-            if (member.away() != null) {
-                away.put(member.nick(), member.away());
-            }
-        }
-        if (elsewhere != null && !elsewhere.nicks().isEmpty()) {
-            members.addAll(elsewhere.nicks());
-            members.sort(String.CASE_INSENSITIVE_ORDER);
-            away.putAll(elsewhere.away());
-        }
-        RoomControl control = room.control();
-        Map<String, String> roles = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (String member : members) {
-            String role = control.roleOf(Names.key(member));
-            if (role != null) {
-                roles.put(member, role);
-            }
-        }
-        return new ServerEvent.Joined(room.name(), members, history.messages(), history.missed(), control.topic(),
-                away.isEmpty() ? null : away, roles.isEmpty() ? null : roles, control.modes());
     }
 
     @Override

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 
 /**
@@ -132,6 +134,36 @@ public final class Room {
             }
         }
         return null;
+    }
+
+    /**
+     * What a joiner learns of the room: members (with {@code elsewhere}, those on other servers), history (after
+     * {@code since}, or the most recent when it is negative), and how the room is run.
+     */
+    ServerEvent.Joined joined(long since, Backplane.Members elsewhere) {
+        History history = since < 0 ? new History(history(), 0) : historySince(since);
+        List<String> members = memberNicks();
+        Map<String, String> away = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (ChatUser member : this.members) {
+            if (member.away() != null) {
+                away.put(member.nick(), member.away());
+            }
+        }
+        if (elsewhere != null && !elsewhere.nicks().isEmpty()) {
+            members.addAll(elsewhere.nicks());
+            members.sort(String.CASE_INSENSITIVE_ORDER);
+            away.putAll(elsewhere.away());
+        }
+        RoomControl control = this.control;
+        Map<String, String> roles = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String member : members) {
+            String role = control.roleOf(Names.key(member));
+            if (role != null) {
+                roles.put(member, role);
+            }
+        }
+        return new ServerEvent.Joined(name, members, history.messages(), history.missed(), control.topic(),
+                away.isEmpty() ? null : away, roles.isEmpty() ? null : roles, control.modes());
     }
 
     /** The id of the last message shown here, 0 before the first. */

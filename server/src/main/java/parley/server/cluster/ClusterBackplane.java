@@ -41,13 +41,6 @@ import java.util.function.Supplier;
 public final class ClusterBackplane implements Backplane {
     private static final Logger log = LoggerFactory.getLogger(ClusterBackplane.class);
     private static final CompletableFuture<Members> ONLY_HERE = CompletableFuture.completedFuture(null);
-    /** How often a change of control is tried again on top of another node's before it is given up. */
-    private static final int CONTROL_ATTEMPTS = 5;
-    private static final String MODE_EVENT = "{\"type\":\"mode\"";
-    /** How long a user's profile stays in the store without a change; activity refreshes it. */
-    private static final long PROFILE_TTL_MILLIS = java.util.concurrent.TimeUnit.DAYS.toMillis(7);
-    /** How often, at most, a user's activity is written to the store (whois on another node shows idle time). */
-    private static final long ACTIVITY_EVERY_MILLIS = 30_000;
 
     private final ChatLimits limits;
     private final ClusterStore store;
@@ -61,12 +54,11 @@ public final class ClusterBackplane implements Backplane {
     private final GuestNumbers guests;
     private final RoomSequencer sequencer;
     private final Leases leases;
+    private final SharedControl controls;
     /** The users here by owner, so that a takeover from another node finds them. */
     private final ConcurrentMap<String, ChatUser> usersByOwner = new ConcurrentHashMap<>();
     /** Every change to this node's seats or nicknames, so that {@link Leases} can tell a sync raced with one. */
     private final AtomicLong changes = new AtomicLong();
-    /** When each user's profile was last written, to write activity at most every {@link #ACTIVITY_EVERY_MILLIS}. */
-    private final ConcurrentMap<ChatUser, Long> profileWrittenAt = new ConcurrentHashMap<>();
     private volatile Here here;
 
     /**
@@ -88,6 +80,7 @@ public final class ClusterBackplane implements Backplane {
         this.timer = timer;
         this.guests = new GuestNumbers(store);
         this.sequencer = new RoomSequencer(codec, store, reach, executor, timer, limits.resumeBuffer());
+        this.controls = new SharedControl(store, reach, background, this::inBackground);
         this.leases = new Leases(store, reach, sequencer, guests, codec, this::nodeState, changes::get, leaseMillis,
                 sessionTtlMillis);
     }
@@ -175,7 +168,7 @@ public final class ClusterBackplane implements Backplane {
         changes.incrementAndGet();
         String owner = owner(user);
         usersByOwner.remove(owner, user);
-        profileWrittenAt.remove(user);
+        controls.forget(user);
         inBackground(() -> store.releaseNick(Names.key(nick), owner));
         inBackground(() -> store.deleteProfile(Names.key(nick)));
         if (resumeToken != null) {
@@ -256,73 +249,7 @@ public final class ClusterBackplane implements Backplane {
     @Override
     public CompletionStage<Void> controlChanged(Room room, RoomControl.Change change, List<EncodedEvent> events,
                                                 String evictNickKey) {
-        if (!reach.isInCluster()) {
-            // While out of reach, the room is run here alone; the next change shares the whole control.
-            return CompletableFuture.completedFuture(null);
-        }
-        List<String> jsons = events.stream().map(EncodedEvent::json).toList();
-        CompletableFuture<Void> shared = new CompletableFuture<>();
-        background.execute(() -> commitControl(room, change, jsons, evictNickKey, CONTROL_ATTEMPTS, shared));
-        return shared;
-    }
-
-    /**
-     * Stores the room's control as it is here, if nobody changed it in the store meanwhile; else takes the store's,
-     * makes the change again on top of it, and tries again. Stored, it is published with the events.
-     */
-    private void commitControl(Room room, RoomControl.Change change, List<String> events, String evictNickKey,
-                               int attempts, CompletableFuture<Void> shared) {
-        RoomControl control;
-        long version;
-        synchronized (room) {
-            control = room.control();
-            version = room.controlVersion();
-        }
-        String json = ControlJson.encode(control);
-        var event = new ClusterEvent.ControlChange(node, room.key(), version + 1, json, events, evictNickKey);
-        store.saveControl(room.key(), version, json, event).whenCompleteAsync((saved, failure) -> {
-            if (failure != null) {
-                if (!reach.failed(failure)) {
-                    log.warn("The control of {} could not be stored: {}", room.name(), failure.toString());
-                }
-                shared.complete(null);
-            } else if (saved) {
-                synchronized (room) {
-                    room.adoptControl(room.control(), version + 1);
-                }
-                refreshProfilesOnModeChange(room, events);
-                shared.complete(null);
-            } else if (attempts > 1) {
-                store.loadControl(room.key()).whenCompleteAsync((stored, loadFailure) -> {
-                    if (loadFailure == null) {
-                        synchronized (room) {
-                            room.rebase(ControlJson.decode(stored.json()), stored.version(), change);
-                        }
-                        commitControl(room, change, events, evictNickKey, attempts - 1, shared);
-                    } else {
-                        shared.complete(null);
-                    }
-                }, background);
-            } else {
-                log.warn("The control of {} changed on other nodes {} times in a row; this change is kept here only",
-                        room.name(), CONTROL_ATTEMPTS);
-                shared.complete(null);
-            }
-        }, background);
-    }
-
-    /**
-     * Whois on other nodes hides invite-only rooms: the profiles of this room's members here say whether it is,
-     * so they are written again when its modes change.
-     */
-    private void refreshProfilesOnModeChange(Room room, List<String> events) {
-        if (events.stream().anyMatch(json -> json.startsWith(MODE_EVENT))) {
-            List<ChatUser> members;
-            synchronized (room) {
-                members = List.copyOf(room.members());
-            }
-            members.forEach(this::saveProfile);
-        }
+        return controls.changed(room, change, events, evictNickKey);
     }
 
     @Override
@@ -355,10 +282,7 @@ public final class ClusterBackplane implements Backplane {
 
     @Override
     public void active(ChatUser user) {
-        Long written = profileWrittenAt.get(user);
-        if (written == null || user.activeAt() - written >= ACTIVITY_EVERY_MILLIS) {
-            saveProfile(user);
-        }
+        controls.active(user);
     }
 
     @Override
@@ -472,17 +396,7 @@ public final class ClusterBackplane implements Backplane {
             } else if (event instanceof ClusterEvent.Direct direct) {
                 chat.tell(direct.nickKey(), new EncodedEvent(direct.json()));
             } else if (event instanceof ClusterEvent.ControlChange change) {
-                Room room = chat.room(change.roomKey());
-                if (room != null) {
-                    synchronized (room) {
-                        room.adoptControl(ControlJson.decode(change.controlJson()), change.version());
-                        change.events().forEach(json -> room.sendToListening(new EncodedEvent(json), null));
-                    }
-                    if (change.evictNickKey() != null) {
-                        chat.evict(change.roomKey(), change.evictNickKey());
-                    }
-                    refreshProfilesOnModeChange(room, change.events());
-                }
+                controls.received(change, chat);
             } else if (event instanceof ClusterEvent.Takeover takeover) {
                 ChatUser user = usersByOwner.remove(takeover.owner());
                 if (user != null) {
@@ -502,29 +416,7 @@ public final class ClusterBackplane implements Backplane {
         if (lease != null) {
             inBackground(() -> store.saveSession(lease.resumeToken(), lease.session(), sessionTtlMillis));
         }
-        saveProfile(user);
-    }
-
-    private void saveProfile(ChatUser user) {
-        if (user.isGone()) {
-            return;
-        }
-        List<String> rooms = new ArrayList<>();
-        List<String> hidden = new ArrayList<>();
-        for (Room room : user.rooms()) {
-            synchronized (room) {
-                rooms.add(room.name());
-                if (room.control().inviteOnly()) {
-                    hidden.add(room.name());
-                }
-            }
-        }
-        String nick = user.nick();
-        var profile = new Profile(nick, user.peer().address(), user.peer().secure(), user.connectedAt(),
-                user.activeAt(), user.away(), rooms, hidden);
-        profileWrittenAt.put(user, user.activeAt());
-        String json = ControlJson.encode(profile);
-        inBackground(() -> store.saveProfile(Names.key(nick), json, profile.away(), PROFILE_TTL_MILLIS));
+        controls.saveProfile(user);
     }
 
     private ClusterStore.UserLease leaseOf(ChatUser user) {

@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -204,11 +203,10 @@ public final class RedisClusterStore implements ClusterStore {
 
     @Override
     public CompletionStage<String> nickHolder(String nickKey) {
-        return RedisCalls.call(() -> redis.get(key("nick:", nickKey))).thenApply(value -> value == null ? null : afterBar(value));
+        return RedisCalls.call(() -> redis.get(key("nick:", nickKey))).thenApply(value -> value == null ? null : RedisReplies.afterBar(value));
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public CompletionStage<Entry> enter(Seat seat, int recent) {
         return calls.<List<Object>>script(RedisScripts.ENTER, ScriptOutputType.MULTI,
                 keys(ROOMS, key("members:", seat.roomKey()), key("seats:", nodeId), key("seq:", seat.roomKey()),
@@ -220,40 +218,8 @@ public final class RedisClusterStore implements ClusterStore {
                 // Seated now, the user would be left behind if this node died before putting its state back.
                 throw new ClusterUnavailable("the store has lost this node (restarted?); it puts its seats back first");
             }
-            String name = (String) result.get(0);
-            List<String> members = new ArrayList<>();
-            ((List<Object>) result.get(2)).forEach(value -> members.add(afterBar((String) value)));
-            List<StoredMessage> messages = new ArrayList<>();
-            for (Object entry : (List<Object>) result.get(3)) {
-                List<Object> pair = (List<Object>) entry;
-                messages.add(0, stored((String) pair.get(0), name, fields((List<Object>) pair.get(1))));
-            }
-            Map<String, String> away = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            List<Object> awayFlat = (List<Object>) result.get(4);
-            for (int i = 0; i + 1 < awayFlat.size(); i += 2) {
-                away.put(afterBar((String) awayFlat.get(i)), (String) awayFlat.get(i + 1));
-            }
-            String controlJson = (String) result.get(6);
-            return new Entry(name, members, away, Long.parseLong((String) result.get(1)), messages,
-                    new StoredControl(Long.parseLong((String) result.get(5)), controlJson.isEmpty() ? null : controlJson));
+            return RedisReplies.entry(result);
         });
-    }
-
-    private static Map<String, String> fields(List<Object> flat) {
-        Map<String, String> fields = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < flat.size(); i += 2) {
-            fields.put((String) flat.get(i), (String) flat.get(i + 1));
-        }
-        return fields;
-    }
-
-    private static StoredMessage stored(String streamId, String roomName, Map<String, String> body) {
-        String id = streamId.substring(2);
-        String serial = body.get("n");
-        String kind = body.get("k");
-        return new StoredMessage(new ServerEvent.Message(id, roomName, body.get("from"), body.get("text"),
-                Long.parseLong(body.get("ts")), kind == null || kind.isEmpty() ? null : kind), body.get("o"),
-                serial == null ? -1 : Long.parseLong(serial));
     }
 
     @Override
@@ -335,7 +301,7 @@ public final class RedisClusterStore implements ClusterStore {
                 });
         return entries.thenApply(list -> {
             List<StoredMessage> messages = new ArrayList<>(list.size());
-            list.forEach(entry -> messages.add(stored(entry.getId(), roomName, entry.getBody())));
+            list.forEach(entry -> messages.add(RedisReplies.stored(entry.getId(), roomName, entry.getBody())));
             return messages;
         });
     }
@@ -363,13 +329,13 @@ public final class RedisClusterStore implements ClusterStore {
     @Override
     public CompletionStage<String> memberNick(String roomKey, String nickKey) {
         return RedisCalls.call(() -> redis.hget(key("members:", roomKey), nickKey))
-                .thenApply(value -> value == null ? null : afterBar(value));
+                .thenApply(value -> value == null ? null : RedisReplies.afterBar(value));
     }
 
     @Override
     public CompletionStage<String> longestMember(String roomKey) {
         return calls.<String>script(RedisScripts.LONGEST_MEMBER, ScriptOutputType.VALUE,
-                keys(key("since:", roomKey), key("members:", roomKey))).thenApply(value -> value == null ? null : afterBar(value));
+                keys(key("since:", roomKey), key("members:", roomKey))).thenApply(value -> value == null ? null : RedisReplies.afterBar(value));
     }
 
     @Override
@@ -498,9 +464,5 @@ public final class RedisClusterStore implements ClusterStore {
 
     private static String[] keys(String... keys) {
         return keys;
-    }
-
-    private static String afterBar(String value) {
-        return value.substring(value.indexOf('|') + 1);
     }
 }
