@@ -13,7 +13,6 @@ import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
 import javafx.scene.Node;
-import javafx.scene.control.Hyperlink;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ScrollBar;
@@ -21,17 +20,13 @@ import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
-import javafx.scene.text.Text;
-import javafx.scene.text.TextFlow;
 import javafx.geometry.Orientation;
 import parley.client.chat.LogLine;
-import parley.client.chat.NickColors;
 import parley.client.viewmodel.ChatViewModel;
 import parley.client.viewmodel.JoinsAndLeaves;
 
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,8 +34,6 @@ import java.util.Map;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The open conversation's log: a virtualized list of lines (time, coloured nick, text with clickable links),
@@ -49,11 +42,8 @@ import java.util.regex.Pattern;
  * the user did (wheel, scroll bar, keys), never by where a burst of lines has pushed the view meanwhile.
  */
 final class LogPane {
-    private static final Pattern LINK = Pattern.compile("https?://[^\\s<>\"]+[^\\s<>\".,;:!?)\\]'}]");
     /** How often the log catches up with new lines while following them. */
     static final long FOLLOW_MILLIS = 60;
-    private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("HH:mm");
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final ChatViewModel model;
     private final ViewOptions options;
@@ -263,7 +253,7 @@ final class LogPane {
 
     /** The line as text, the way the log shows it (tests read the log through this). */
     static String render(LogLine line, ZoneId zone, boolean seconds) {
-        String time = (seconds ? SECONDS : MINUTES).format(Instant.ofEpochMilli(line.timestamp()).atZone(zone));
+        String time = (seconds ? LineDrawing.SECONDS : LineDrawing.MINUTES).format(Instant.ofEpochMilli(line.timestamp()).atZone(zone));
         return switch (line.kind()) {
             case MESSAGE -> time + "  " + line.from() + ": " + line.text();
             case WHISPER -> time + "  " + line.from() + ": " + line.text();
@@ -331,7 +321,7 @@ final class LogPane {
                 getStyleClass().addAll(states);
                 drawnStates = states;
             }
-            setGraphic(flow(line));
+            setGraphic(drawing.draw(line));
         }
 
         private static String kindClass(LogLine line) {
@@ -346,131 +336,8 @@ final class LogPane {
             };
         }
 
-        // The nodes of the plain case (time, nick, separator, text) are made once per cell and reused: a cell is
-        // given another line at every scroll step, and new nodes each time cost a CSS pass apiece.
-        private final TextFlow flow = new TextFlow();
-        private final Text time = styled("", "time");
-        private final Text lead = new Text();
-        private final Text separator = styled(": ", "nick-separator");
-        private final Text star = styled("* ", "star");
-        private final Text space = styled(" ", "text");
-        private final Text body = styled("", "text");
-        private String leadStyle = "";
+        private final LineDrawing drawing = new LineDrawing(zone, () -> options.showSecondsProperty().get(), query::get,
+                openLink, model::join);
 
-        {
-            flow.getStyleClass().add("line");
-        }
-
-        private TextFlow flow(LogLine line) {
-            if (line.isSeparator()) {
-                lead.setText("— " + line.text() + " —");
-                restyleLead("separator-text");
-                flow.getChildren().setAll(lead);
-                return flow;
-            }
-            boolean seconds = options.showSecondsProperty().get();
-            time.setText((seconds ? SECONDS : MINUTES).format(Instant.ofEpochMilli(line.timestamp()).atZone(zone)) + "  ");
-            List<Node> parts = new ArrayList<>(6);
-            parts.add(time);
-            parts.add(lead);
-            switch (line.kind()) {
-                case MESSAGE, WHISPER -> {
-                    lead.setText(line.from());
-                    restyleLead(NickColors.styleClass(line.from()));
-                    parts.add(separator);
-                }
-                case ACTION -> {
-                    parts.add(1, star);
-                    lead.setText(line.from());
-                    restyleLead(NickColors.styleClass(line.from()));
-                    parts.add(space);
-                }
-                case INVITATION -> {
-                    lead.setText("* ");
-                    restyleLead("star");
-                    var join = new Hyperlink("Join");
-                    join.getStyleClass().add("join-invitation");
-                    join.setOnAction(event -> model.join(line.text()));
-                    parts.add(styled(line.from() + " invites you to " + line.text() + " ", "text"));
-                    parts.add(join);
-                    flow.getChildren().setAll(parts);
-                    return flow;
-                }
-                case WHISPER_NOTE -> {
-                    lead.setText("→ whisper to " + line.from() + ": ");
-                    restyleLead("note");
-                }
-                case ERROR -> {
-                    lead.setText("! ");
-                    restyleLead("bang");
-                }
-                default -> {
-                    lead.setText("* ");
-                    restyleLead("star");
-                }
-            }
-            String text = line.text();
-            if (query.get().isEmpty() && !LINK.matcher(text).find()) {
-                body.setText(text);
-                parts.add(body);
-            } else {
-                addText(parts, text);
-            }
-            flow.getChildren().setAll(parts);
-            return flow;
-        }
-
-        /** The lead is the nick (in its colour), or the mark of a system, error or note line. */
-        private void restyleLead(String style) {
-            if (style.equals(leadStyle)) {
-                return;
-            }
-            lead.getStyleClass().setAll(style.startsWith("nick-") ? List.of("nick", style) : List.of(style));
-            leadStyle = style;
-        }
-
-        /** The text, with links as links and what find looks for marked. */
-        private void addText(List<Node> parts, String text) {
-            Matcher link = LINK.matcher(text);
-            int at = 0;
-            while (link.find()) {
-                addWithHits(parts, text.substring(at, link.start()));
-                String url = link.group();
-                var hyperlink = new Hyperlink(url);
-                hyperlink.getStyleClass().add("link");
-                hyperlink.setOnAction(event -> openLink.accept(url));
-                parts.add(hyperlink);
-                at = link.end();
-            }
-            addWithHits(parts, text.substring(at));
-        }
-
-        private void addWithHits(List<Node> parts, String text) {
-            String wanted = query.get().toLowerCase(Locale.ROOT);
-            if (wanted.isEmpty() || text.isEmpty()) {
-                if (!text.isEmpty()) {
-                    parts.add(styled(text, "text"));
-                }
-                return;
-            }
-            String lower = text.toLowerCase(Locale.ROOT);
-            int at = 0;
-            for (int hit = lower.indexOf(wanted); hit >= 0; hit = lower.indexOf(wanted, hit + wanted.length())) {
-                if (hit > at) {
-                    parts.add(styled(text.substring(at, hit), "text"));
-                }
-                parts.add(styled(text.substring(hit, hit + wanted.length()), "text", "find-hit"));
-                at = hit + wanted.length();
-            }
-            if (at < text.length()) {
-                parts.add(styled(text.substring(at), "text"));
-            }
-        }
-
-        private static Text styled(String text, String... classes) {
-            var node = new Text(text);
-            node.getStyleClass().addAll(classes);
-            return node;
-        }
     }
 }
