@@ -82,7 +82,7 @@ public final class ParleyClientApp extends Application {
         viewOptions.keepLogsProperty().addListener((observable, old, keep) -> logStore.setEnabled(keep));
         model.setLogStore(logStore, TIMER);
         model.setBackground(TIMER);
-        model.setSavedServerStore(settings);
+        model.savedServers().setStore(settings);
         model.setOnQuit(stage::hide);
 
         var scene = new Scene(view.root(), 1180, 740);
@@ -102,9 +102,9 @@ public final class ParleyClientApp extends Application {
         Runtime.getRuntime().addShutdownHook(new Thread(this::closeConnection, "parley-client-shutdown"));
         if (options.connectAtOnce()) {
             model.connect();
-        } else if (model.serverForStart() != null) {
+        } else if (model.savedServers().forStart() != null) {
             // The command line wins over the saved servers: only without --host, --port or --nick.
-            model.useServer(model.serverForStart());
+            model.useServer(model.savedServers().forStart());
             model.connect();
         }
     }

@@ -48,7 +48,7 @@ final class ConnectDialog {
     }
 
     void show() {
-        var list = new ListView<>(model.savedServers());
+        var list = new ListView<>(model.savedServers().list());
         list.setPrefSize(180, 260);
         list.setPlaceholder(new Label("No saved servers"));
         list.getSelectionModel().selectedItemProperty().addListener((observable, old, chosen) -> {
@@ -74,13 +74,13 @@ final class ConnectDialog {
         save.setOnAction(event -> {
             SavedServer server = read();
             if (server != null) {
-                model.saveServer(server);
+                model.savedServers().save(server);
                 list.getSelectionModel().select(server);
             }
         });
         var delete = new Button("Delete");
         delete.disableProperty().bind(list.getSelectionModel().selectedItemProperty().isNull());
-        delete.setOnAction(event -> model.forgetServer(list.getSelectionModel().getSelectedItem()));
+        delete.setOnAction(event -> model.savedServers().forget(list.getSelectionModel().getSelectedItem()));
 
         var form = new GridPane();
         form.setHgap(8);

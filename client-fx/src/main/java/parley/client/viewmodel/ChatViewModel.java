@@ -67,8 +67,7 @@ public final class ChatViewModel {
     private final Clock clock;
     /** Rooms a fresh session joins: --room, or a saved server's rooms. */
     private final ObservableList<String> roomsOnConnect = FXCollections.observableArrayList();
-    private final ObservableList<SavedServer> savedServers = FXCollections.observableArrayList();
-    private SavedServer.Store savedServerStore;
+    private final SavedServers savedServers = new SavedServers();
     private final ConversationsViewModel chats;
     private final SessionViewModel session;
     private final InputViewModel input;
@@ -276,42 +275,6 @@ public final class ChatViewModel {
         noteError(text);
     }
 
-    /** Keeps the Connect dialog's servers in this store. */
-    public void setSavedServerStore(SavedServer.Store store) {
-        this.savedServerStore = store;
-        savedServers.setAll(store.loadServers());
-    }
-
-    /** Adds the server to the list, replacing one of the same name; at most one connects at start. */
-    public void saveServer(SavedServer server) {
-        List<SavedServer> updated = new ArrayList<>();
-        boolean replaced = false;
-        for (SavedServer kept : savedServers) {
-            if (kept.name().equals(server.name())) {
-                updated.add(server);
-                replaced = true;
-            } else {
-                updated.add(server.connectAtStart() && kept.connectAtStart()
-                        ? new SavedServer(kept.name(), kept.host(), kept.port(), kept.secure(), kept.nick(), kept.rooms(),
-                        kept.clientCertificate(), false) : kept);
-            }
-        }
-        if (!replaced) {
-            updated.add(server);
-        }
-        savedServers.setAll(updated);
-        if (savedServerStore != null) {
-            savedServerStore.saveServers(List.copyOf(savedServers));
-        }
-    }
-
-    public void forgetServer(SavedServer server) {
-        savedServers.remove(server);
-        if (savedServerStore != null) {
-            savedServerStore.saveServers(List.copyOf(savedServers));
-        }
-    }
-
     /** Fills host, port, TLS, nickname and the rooms to join from a saved server (it does not connect). */
     public void useServer(SavedServer server) {
         session.hostProperty().set(server.host());
@@ -319,11 +282,6 @@ public final class ChatViewModel {
         session.secureProperty().set(server.secure());
         nickname.set(server.nick());
         roomsOnConnect.setAll(server.rooms());
-    }
-
-    /** The saved server marked to connect when the window opens, or null. */
-    public SavedServer serverForStart() {
-        return savedServers.stream().filter(SavedServer::connectAtStart).findFirst().orElse(null);
     }
 
     /** What {@code /quit} does after disconnecting (the app closes its window). */
@@ -814,7 +772,7 @@ public final class ChatViewModel {
     }
 
     /** The Connect dialog's servers. */
-    public ObservableList<SavedServer> savedServers() {
+    public SavedServers savedServers() {
         return savedServers;
     }
 

@@ -259,7 +259,7 @@ class ConversationRulesTest {
     @Test
     void aSavedServerFillsTheConnectionAndItsRoomsAreJoined() {
         var kept = new ArrayList<List<SavedServer>>();
-        model.setSavedServerStore(new SavedServer.Store() {
+        model.savedServers().setStore(new SavedServer.Store() {
             @Override
             public List<SavedServer> loadServers() {
                 return List.of();
@@ -273,14 +273,14 @@ class ConversationRulesTest {
         var work = new SavedServer("work", "chat.example", 9000, true, "ann", List.of("dev", "ops"), "", true);
         var home = new SavedServer("home", "home.example", 8025, false, "annie", List.of(), "", true);
 
-        model.saveServer(work);
-        model.saveServer(home);
-        model.saveServer(new SavedServer("home", "home.example", 8026, false, "annie", List.of(), "", true));
+        model.savedServers().save(work);
+        model.savedServers().save(home);
+        model.savedServers().save(new SavedServer("home", "home.example", 8026, false, "annie", List.of(), "", true));
 
-        assertThat(model.savedServers()).extracting(SavedServer::name).containsExactly("work", "home");
-        assertThat(model.serverForStart().port()).isEqualTo(8026);
-        assertThat(model.savedServers().get(0).connectAtStart()).isFalse();
-        assertThat(kept).last().isEqualTo(List.copyOf(model.savedServers()));
+        assertThat(model.savedServers().list()).extracting(SavedServer::name).containsExactly("work", "home");
+        assertThat(model.savedServers().forStart().port()).isEqualTo(8026);
+        assertThat(model.savedServers().list().get(0).connectAtStart()).isFalse();
+        assertThat(kept).last().isEqualTo(List.copyOf(model.savedServers().list()));
 
         model.disconnect();
         model.useServer(work);
