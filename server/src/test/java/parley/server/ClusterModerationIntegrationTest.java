@@ -41,6 +41,7 @@ class ClusterModerationIntegrationTest {
     private static RedisServer redis;
 
     private final List<ChatService> chats = new ArrayList<>();
+    private final List<RedisClusterStore> stores = new ArrayList<>();
     private final List<WebSocketServer> servers = new ArrayList<>();
     private final List<WireClient> clients = new ArrayList<>();
     private int a;
@@ -71,6 +72,7 @@ class ClusterModerationIntegrationTest {
                 ClusterBackplane.withOwnThreads(codec, ChatLimits.defaults(), store, Duration.ofSeconds(2)));
         chat.start();
         chats.add(chat);
+        stores.add(store);
         WebSocketServer server = ParleyServer.start("127.0.0.1", 0, chat, TransportLimits.defaults(),
                 Access.open().withTrustedProxies(TrustedProxies.of(List.of("127.0.0.1"))), null);
         servers.add(server);
@@ -221,6 +223,26 @@ class ClusterModerationIntegrationTest {
         assertThat(rejoined.away()).containsEntry("alice", "lunch");
         moved.send("{\"type\":\"kick\",\"room\":\"lobby\",\"nick\":\"carol\",\"ref\":\"k\"}");
         moved.await(ServerEvent.Ok.class, ok -> "k".equals(ok.ref()));
+    }
+
+    @Test
+    void whenTheNodeOfTheLastOperatorDiesTheLongestMemberElsewhereBecomesOperator() throws Exception {
+        var alice = as(a, "alice");
+        var bob = as(b, "bob");
+        var carol = as(b, "carol");
+        join(alice, "lobby");
+        join(bob, "lobby");
+        join(carol, "lobby");
+
+        // Node a stops without a word: its lease runs out and node b sweeps its users.
+        stores.get(0).abandon();
+        servers.get(0).stop();
+        chats.get(0).close();
+
+        bob.await(ServerEvent.Presence.class, presence -> presence.nick().equals("alice") && presence.event().equals("leave"));
+        assertThat(carol.await(ServerEvent.RoleChanged.class)).isEqualTo(new ServerEvent.RoleChanged("lobby", "bob", "op", null));
+        bob.send("{\"type\":\"kick\",\"room\":\"lobby\",\"nick\":\"carol\",\"ref\":\"k\"}");
+        bob.await(ServerEvent.Ok.class, ok -> "k".equals(ok.ref()));
     }
 
     // --- helpers

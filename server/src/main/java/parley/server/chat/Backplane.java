@@ -166,6 +166,12 @@ public interface Backplane {
         /** Sends an event once to everyone here who shares one of these rooms. */
         void sendToRooms(List<String> roomKeys, EncodedEvent frame);
 
+        /**
+         * A member of the room held by a server that stopped was let go: their role goes, and when no operator is
+         * left the longest member becomes one. Only the server holding that member acts, so that it happens once.
+         */
+        void memberSwept(String roomKey, String nick);
+
         /** Another server put the member of this nickname key out of the room (kick, ban): it leaves silently. */
         void evict(String roomKey, String nickKey);
 

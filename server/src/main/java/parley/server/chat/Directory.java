@@ -96,7 +96,7 @@ final class Directory {
      * Call holding the room's monitor: a member who left loses their role, and when no operator is left, the
      * member who has been in the room longest becomes one.
      */
-    private void dropRole(Room room, String nickKey) {
+    void dropRole(Room room, String nickKey) {
         if (room.control().roleOf(nickKey) == null) {
             return;
         }

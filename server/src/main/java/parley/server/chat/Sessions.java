@@ -262,6 +262,30 @@ final class Sessions implements Backplane.Here {
     }
 
     @Override
+    public void memberSwept(String roomKey, String nick) {
+        Room room = here.roomsByKey.get(roomKey);
+        String nickKey = Names.key(nick);
+        if (room == null) {
+            return;
+        }
+        synchronized (room) {
+            if (room.control().roleOf(nickKey) == null) {
+                return;
+            }
+        }
+        backplane.longestMember(room, null).thenAccept(longest -> {
+            if (longest == null) {
+                return;
+            }
+            synchronized (room) {
+                if (!room.isClosed() && room.member(Names.key(longest)) != null) {
+                    here.dropRole(room, nickKey);
+                }
+            }
+        });
+    }
+
+    @Override
     public void evict(String roomKey, String nickKey) {
         Room room = here.roomsByKey.get(roomKey);
         ChatUser user = here.usersByNickKey.get(nickKey);

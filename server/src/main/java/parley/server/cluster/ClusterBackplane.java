@@ -42,6 +42,7 @@ public final class ClusterBackplane implements Backplane {
     private static final Logger log = LoggerFactory.getLogger(ClusterBackplane.class);
     private static final CompletableFuture<Members> ONLY_HERE = CompletableFuture.completedFuture(null);
 
+    private final EventCodec codec;
     private final ChatLimits limits;
     private final ClusterStore store;
     private final String node;
@@ -70,6 +71,7 @@ public final class ClusterBackplane implements Backplane {
      */
     public ClusterBackplane(EventCodec codec, ChatLimits limits, ClusterStore store, Duration lease,
                             Executor executor, Executor background, ScheduledExecutorService timer) {
+        this.codec = codec;
         this.limits = limits;
         this.store = store;
         this.node = store.nodeId();
@@ -388,6 +390,9 @@ public final class ClusterBackplane implements Backplane {
                     synchronized (room) {
                         room.sendToListening(new EncodedEvent(roomEvent.json()), null);
                     }
+                    if (Leases.SWEEP.equals(roomEvent.origin())) {
+                        sweptNick(roomEvent.json()).ifPresent(nick -> chat.memberSwept(roomEvent.roomKey(), nick));
+                    }
                 }
             } else if (event instanceof ClusterEvent.NickChange change) {
                 chat.sendToRooms(change.roomKeys(), new EncodedEvent(change.json()));
@@ -405,6 +410,15 @@ public final class ClusterBackplane implements Backplane {
             }
         } catch (RuntimeException e) {
             log.error("A cluster event could not be handled: {}", event, e);
+        }
+    }
+
+    private java.util.Optional<String> sweptNick(String presenceJson) {
+        try {
+            return codec.decodeServerEvent(presenceJson) instanceof ServerEvent.Presence gone
+                    ? java.util.Optional.of(gone.nick()) : java.util.Optional.empty();
+        } catch (parley.protocol.ProtocolException e) {
+            return java.util.Optional.empty();
         }
     }
 

@@ -25,6 +25,8 @@ import java.util.function.Supplier;
  */
 final class Leases {
     private static final Logger log = LoggerFactory.getLogger(Leases.class);
+    /** The origin of the leaves a sweep publishes: every node hears them, its own included. */
+    static final String SWEEP = "sweep";
     /** How often a node out of the cluster tries to get back in. */
     private static final long RETRY_MILLIS = 500;
     /** Syncs of this node's seats in a row while joins and leaves keep racing with them; the next renewal goes on. */
@@ -97,7 +99,7 @@ final class Leases {
             }
             for (ClusterStore.SeatChange gone : await(store.sweepDeadNodes())) {
                 log.info("{} left {}: their server stopped renewing its lease", gone.nick(), gone.roomName());
-                store.publish(new ClusterEvent.RoomEvent("sweep", gone.roomKey(), presence(gone, ServerEvent.Presence.LEAVE)));
+                store.publish(new ClusterEvent.RoomEvent(SWEEP, gone.roomKey(), presence(gone, ServerEvent.Presence.LEAVE)));
             }
             catchUp();
         } catch (RuntimeException e) {
