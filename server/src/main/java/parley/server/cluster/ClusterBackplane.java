@@ -83,8 +83,8 @@ public final class ClusterBackplane implements Backplane {
         this.guests = new GuestNumbers(store);
         this.sequencer = new RoomSequencer(codec, store, reach, executor, timer, limits.resumeBuffer());
         this.controls = new SharedControl(store, reach, background, this::inBackground);
-        this.leases = new Leases(store, reach, sequencer, guests, codec, this::nodeState, changes::get, leaseMillis,
-                sessionTtlMillis);
+        this.leases = new Leases(store, reach, sequencer, guests, controls, codec, this::nodeState, changes::get,
+                leaseMillis, sessionTtlMillis);
     }
 
     /** A backplane with its own threads: as many as processors for answers, one for background updates. */

@@ -73,6 +73,12 @@ public interface ClusterStore {
 
     CompletionStage<StoredControl> loadControl(String roomKey);
 
+    /**
+     * Puts a room's control back under this version, unless the store has a newer one or the room has no members:
+     * for a store that lost it (restarted empty), or changes made while the node could not reach it.
+     */
+    CompletionStage<Void> restoreControl(String roomKey, long version, String json);
+
     /** How the member of the room with this nickname key spells it, or null when nobody with it is seated there. */
     CompletionStage<String> memberNick(String roomKey, String nickKey);
 

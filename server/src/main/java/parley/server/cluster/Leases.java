@@ -35,6 +35,7 @@ final class Leases {
     private final ClusterStore store;
     private final Reachability reach;
     private final RoomSequencer sequencer;
+    private final SharedControl controls;
     private final GuestNumbers guests;
     private final EventCodec codec;
     private final Supplier<NodeState> state;
@@ -52,9 +53,10 @@ final class Leases {
     record NodeState(List<ClusterStore.UserLease> users, List<ClusterStore.Seat> seats, List<Room> rooms) {
     }
 
-    Leases(ClusterStore store, Reachability reach, RoomSequencer sequencer, GuestNumbers guests, EventCodec codec,
-           Supplier<NodeState> state, LongSupplier seatChanges, long leaseMillis, long sessionTtlMillis) {
+    Leases(ClusterStore store, Reachability reach, RoomSequencer sequencer, GuestNumbers guests, SharedControl controls,
+           EventCodec codec, Supplier<NodeState> state, LongSupplier seatChanges, long leaseMillis, long sessionTtlMillis) {
         this.store = store;
+        this.controls = controls;
         this.reach = reach;
         this.sequencer = sequencer;
         this.guests = guests;
@@ -110,7 +112,7 @@ final class Leases {
     }
 
     /**
-     * Puts this node's state back in the store: seats, the guest counter, and each room's counter. A seat that
+     * Puts this node's state back in the store: seats, the guest counter, each room's counter and control. A seat that
      * changed while the sync ran (a join or leave racing with it) would be put back wrong, so the sync then runs
      * again on a fresh look at the node.
      */
@@ -129,6 +131,7 @@ final class Leases {
             }
         }
         await(store.raiseGuestNumbers(guests.highest()));
+        controls.putBack(now.rooms());
         if (storeLostIt) {
             guests.discard();
         }

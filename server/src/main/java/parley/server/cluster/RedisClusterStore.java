@@ -327,6 +327,12 @@ public final class RedisClusterStore implements ClusterStore {
     }
 
     @Override
+    public CompletionStage<Void> restoreControl(String roomKey, long version, String json) {
+        return RedisCalls.done(calls.script(RedisScripts.RESTORE_CONTROL, ScriptOutputType.INTEGER,
+                keys(key("control:", roomKey), key("members:", roomKey)), Long.toString(version), json));
+    }
+
+    @Override
     public CompletionStage<String> memberNick(String roomKey, String nickKey) {
         return RedisCalls.call(() -> redis.hget(key("members:", roomKey), nickKey))
                 .thenApply(value -> value == null ? null : RedisReplies.afterBar(value));

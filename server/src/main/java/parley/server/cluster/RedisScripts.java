@@ -49,6 +49,13 @@ final class RedisScripts {
             redis.call('HSET', KEYS[1], 'v', tonumber(ARGV[1]) + 1, 'doc', ARGV[2])
             redis.call('PUBLISH', ARGV[3], ARGV[4])
             return 1""";
+    /** Puts a room's control back under version ARGV[1] unless the store has a newer one or the room no members. */
+    static final String RESTORE_CONTROL = """
+            if redis.call('HLEN', KEYS[2]) == 0 then return 0 end
+            local v = redis.call('HGET', KEYS[1], 'v')
+            if v and tonumber(v) >= tonumber(ARGV[1]) then return 0 end
+            redis.call('HSET', KEYS[1], 'v', ARGV[1], 'doc', ARGV[2])
+            return 1""";
     /** The member seated longest whose seat is still there; seats that went are forgotten on the way. */
     static final String LONGEST_MEMBER = """
             for _, nk in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do

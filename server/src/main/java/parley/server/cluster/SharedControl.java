@@ -60,7 +60,8 @@ final class SharedControl {
     /** The room's control changed here: stores and publishes it; completes once stored (or given up). */
     CompletionStage<Void> changed(Room room, RoomControl.Change change, List<EncodedEvent> events, String evictNickKey) {
         if (!reach.isInCluster()) {
-            // While out of reach, the room is run here alone; the next change shares the whole control.
+            // While out of reach, the room is run here alone; its control goes back to the store with the node's
+            // seats when the node is back (Leases), and every change after that shares the whole of it.
             return CompletableFuture.completedFuture(null);
         }
         List<String> jsons = events.stream().map(EncodedEvent::json).toList();
@@ -96,11 +97,17 @@ final class SharedControl {
                 refreshProfilesOnModeChange(room, events);
                 shared.complete(null);
             } else if (attempts > 1) {
-                store.loadControl(room.key()).whenCompleteAsync((stored, loadFailure) -> {
+                store.loadControl(room.key()).thenCompose(stored -> {
+                    if (stored.version() < version) {
+                        // The store lost what this node has (it restarted empty): it gets the whole of it back.
+                        return store.restoreControl(room.key(), version, json);
+                    }
+                    synchronized (room) {
+                        room.rebase(ControlJson.decode(stored.json()), stored.version(), change);
+                    }
+                    return CompletableFuture.<Void>completedFuture(null);
+                }).whenCompleteAsync((ready, loadFailure) -> {
                     if (loadFailure == null) {
-                        synchronized (room) {
-                            room.rebase(ControlJson.decode(stored.json()), stored.version(), change);
-                        }
                         commit(room, change, events, evictNickKey, attempts - 1, shared);
                     } else {
                         shared.complete(null);
@@ -112,6 +119,21 @@ final class SharedControl {
                 shared.complete(null);
             }
         }, background);
+    }
+
+    /** The node is back in a store that may have lost rooms' controls: they go back, unless it has newer ones. */
+    void putBack(List<Room> rooms) {
+        for (Room room : rooms) {
+            long version;
+            RoomControl control;
+            synchronized (room) {
+                version = room.controlVersion();
+                control = room.control();
+            }
+            if (version > 0 || control != RoomControl.NONE) {
+                inBackground.accept(() -> store.restoreControl(room.key(), version, ControlJson.encode(control)));
+            }
+        }
     }
 
     /** Another node changed a room's control: the room here takes it, its members get the events. */

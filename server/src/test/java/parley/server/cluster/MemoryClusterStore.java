@@ -308,6 +308,17 @@ public final class MemoryClusterStore implements ClusterStore {
     }
 
     @Override
+    public CompletionStage<Void> restoreControl(String roomKey, long version, String json) {
+        return answer(() -> {
+            StoredControl stored = shared.controls.get(roomKey);
+            if (shared.members.containsKey(roomKey) && (stored == null || stored.version() < version)) {
+                shared.controls.put(roomKey, new StoredControl(version, json));
+            }
+            return null;
+        });
+    }
+
+    @Override
     public CompletionStage<String> memberNick(String roomKey, String nickKey) {
         return answer(() -> {
             String value = shared.members.getOrDefault(roomKey, Map.of()).get(nickKey);

@@ -68,6 +68,24 @@ class RestartedStoreTest {
                 assertThat(store.shared().membersOf("attic")).containsOnlyKeys("bob"));
     }
 
+    @Test
+    void aRoomsTopicRolesAndBansArePutBackAndSurviveTheNextChange() {
+        ChatUser ann = user("ann");
+        send(ann, "{\"type\":\"join\",\"room\":\"lobby\"}");
+        send(ann, "{\"type\":\"topic\",\"room\":\"lobby\",\"topic\":\"Friday\"}");
+        send(ann, "{\"type\":\"ban\",\"room\":\"lobby\",\"nick\":\"mallory\"}");
+
+        store.shared().wipe();
+        await().atMost(WITHIN).untilAsserted(() ->
+                assertThat(store.loadControl("lobby").toCompletableFuture().join().json()).contains("Friday", "mallory"));
+        send(ann, "{\"type\":\"mode\",\"room\":\"lobby\",\"moderated\":true}");
+
+        await().atMost(WITHIN).untilAsserted(() -> {
+            String stored = store.loadControl("lobby").toCompletableFuture().join().json();
+            assertThat(stored).contains("Friday", "mallory", "\"moderated\":true", "\"ann\":\"op\"");
+        });
+    }
+
     private ChatUser user(String nick) {
         ChatUser user = chat.connect(new RecordingPeer(nick));
         await().atMost(WITHIN).until(() -> {
