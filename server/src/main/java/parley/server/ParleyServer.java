@@ -6,6 +6,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import parley.protocol.EventCodec;
 import parley.server.access.Access;
 import parley.server.access.TrustedProxies;
+import parley.server.metrics.Metrics;
 import parley.server.access.LoginThrottle;
 import parley.server.access.OriginPolicy;
 import parley.server.access.Password;
@@ -197,8 +198,17 @@ public final class ParleyServer implements Callable<Integer> {
             description = "A load balancer whose X-Forwarded-For (or X-Real-IP) names the client; repeatable (default: none, the headers are ignored).")
     List<String> trustedProxies = new ArrayList<>();
 
+    @Option(names = "--no-metrics", description = "Do not count for Prometheus: no /metrics page (default: on).")
+    boolean noMetrics;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The version of this build, from the jar's manifest ("dev" when run from classes). */
+    static String version() {
+        String version = ParleyServer.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ParleyServer()).execute(args));
@@ -219,6 +229,12 @@ public final class ParleyServer implements Callable<Integer> {
     /** Wires a chat to a WebSocket server with access rules, over TLS when {@code tls} is not null, and starts it. */
     public static WebSocketServer start(String host, int port, Chat chat, TransportLimits transportLimits,
                                         Access access, TlsSettings tls) throws IOException {
+        return start(host, port, chat, transportLimits, access, tls, Metrics.off());
+    }
+
+    /** Wires and starts a server that counts what operators watch ({@code /metrics}). */
+    public static WebSocketServer start(String host, int port, Chat chat, TransportLimits transportLimits,
+                                        Access access, TlsSettings tls, Metrics metrics) throws IOException {
         // Tyrus and Grizzly log through java.util.logging: route it to SLF4J, once per process.
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
@@ -226,7 +242,8 @@ public final class ParleyServer implements Callable<Integer> {
         }
         Names.prepareInBackground();
         chat.announce(transportLimits.ratePerSecond(), transportLimits.burst(), transportLimits.maxFrameBytes());
-        return WebSocketServer.start(host, port, chat, ChatHandlers.router(chat, CODEC), transportLimits, access, tls);
+        return WebSocketServer.start(host, port, chat, ChatHandlers.router(chat, CODEC, metrics), transportLimits, access,
+                tls, metrics);
     }
 
     /**
@@ -358,7 +375,8 @@ public final class ParleyServer implements Callable<Integer> {
         }
         WebSocketServer server;
         try {
-            server = start(host, port, chat, transportLimits, access, tls);
+            server = start(host, port, chat, transportLimits, access, tls,
+                    noMetrics ? Metrics.off() : Metrics.prometheus(version()));
         } catch (BindException e) {
             spec.commandLine().getErr().println("parley-server: cannot listen on " + host + ":" + port + ": "
                     + (e.getMessage() == null ? "address in use" : e.getMessage().toLowerCase()));

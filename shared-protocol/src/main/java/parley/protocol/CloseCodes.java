@@ -19,6 +19,10 @@ public final class CloseCodes {
     public static final int WRONG_PASSWORD = 4501;
     /** Too many wrong passwords from this address lately; the close reason says when to try again. */
     public static final int TOO_MANY_FAILED_LOGINS = 4502;
+    /** An administrator removed the user; the close reason says why. */
+    public static final int REMOVED = 4503;
+    /** The server restarts (RFC 6455 "service restart"): reconnect at once, resuming, to another server. */
+    public static final int SERVICE_RESTART = 1012;
 
     private CloseCodes() {
     }

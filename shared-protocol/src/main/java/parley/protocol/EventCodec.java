@@ -39,6 +39,7 @@ public final class EventCodec {
     // One factory for all frames: Json.createParser looks the JSON provider up through ServiceLoader on every call.
     private final JsonParserFactory parsers = Json.createParserFactory(Map.of());
     private final Map<String, EventShape> clientShapesByAlias = shapesByAlias(ClientEvent.class);
+    private static final Map<Class<?>, String> CLIENT_ALIASES = aliases(ClientEvent.class);
 
     /** Encodes a server event as one JSON object. */
     public String encode(ServerEvent event) {
@@ -69,6 +70,19 @@ public final class EventCodec {
         } catch (ProtocolException e) {
             throw new ProtocolException(e.reason(), e.getMessage(), ref);
         }
+    }
+
+    /** The {@code type} of a client event as it is written on the wire. */
+    public static String typeOf(ClientEvent event) {
+        return CLIENT_ALIASES.get(event.getClass());
+    }
+
+    private static Map<Class<?>, String> aliases(Class<?> eventType) {
+        Map<Class<?>, String> byType = new HashMap<>();
+        for (JsonbSubtype subtype : eventType.getAnnotation(JsonbTypeInfo.class).value()) {
+            byType.put(subtype.type(), subtype.alias());
+        }
+        return Map.copyOf(byType);
     }
 
     /** Decodes one frame sent by a server. */

@@ -136,7 +136,7 @@ public final class ClusterBackplane implements Backplane {
 
     @Override
     public Map<String, Object> health() {
-        return Map.of("mode", "cluster", "node", node, "clusterReachable", reach.isInCluster());
+        return Map.of("mode", "cluster", "node", node, "clusterReachable", reach.isInCluster(), "nodes", leases.liveNodes());
     }
 
     // ---- users and nicknames ----

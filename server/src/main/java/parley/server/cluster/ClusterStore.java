@@ -161,6 +161,9 @@ public interface ClusterStore {
     /** Makes the store's record of this node's seats exactly {@code seats}. */
     CompletionStage<SyncResult> syncSeats(List<Seat> seats);
 
+    /** How many nodes are registered in the cluster now. */
+    CompletionStage<Long> liveNodes();
+
     /** Frees the seats of nodes whose lease has run out; each is swept by one node only. */
     CompletionStage<List<SeatChange>> sweepDeadNodes();
 }

@@ -36,6 +36,8 @@ final class Leases {
     private final Reachability reach;
     private final RoomSequencer sequencer;
     private final SharedControl controls;
+    /** Nodes registered in the cluster at the last renewal, for operators. */
+    private volatile long liveNodes;
     private final GuestNumbers guests;
     private final EventCodec codec;
     private final Supplier<NodeState> state;
@@ -103,6 +105,7 @@ final class Leases {
                 log.info("{} left {}: their server stopped renewing its lease", gone.nick(), gone.roomName());
                 store.publish(new ClusterEvent.RoomEvent(SWEEP, gone.roomKey(), presence(gone, ServerEvent.Presence.LEAVE)));
             }
+            liveNodes = await(store.liveNodes());
             catchUp();
         } catch (RuntimeException e) {
             if (!reach.failed(e)) {
@@ -136,6 +139,10 @@ final class Leases {
             guests.discard();
         }
         now.rooms().forEach(sequencer::rejoin);
+    }
+
+    long liveNodes() {
+        return liveNodes;
     }
 
     /** Fetches room messages that the event bus lost (a dropped subscription, a full event queue). */

@@ -327,6 +327,11 @@ public final class RedisClusterStore implements ClusterStore {
     }
 
     @Override
+    public CompletionStage<Long> liveNodes() {
+        return RedisCalls.call(() -> redis.scard(NODES));
+    }
+
+    @Override
     public CompletionStage<Void> restoreControl(String roomKey, long version, String json) {
         return RedisCalls.done(calls.script(RedisScripts.RESTORE_CONTROL, ScriptOutputType.INTEGER,
                 keys(key("control:", roomKey), key("members:", roomKey)), Long.toString(version), json));

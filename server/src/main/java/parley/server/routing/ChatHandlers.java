@@ -5,6 +5,7 @@ import parley.protocol.EventCodec;
 import parley.protocol.ServerEvent;
 import parley.server.chat.Chat;
 import parley.server.chat.Outcome;
+import parley.server.metrics.Metrics;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -14,7 +15,12 @@ public final class ChatHandlers {
     }
 
     public static EventRouter router(Chat chat, EventCodec codec) {
-        return new EventRouter(codec)
+        return router(chat, codec, Metrics.off());
+    }
+
+    /** The router, counting requests, refusals, messages and how long requests take. */
+    public static EventRouter router(Chat chat, EventCodec codec, Metrics metrics) {
+        return new EventRouter(codec, metrics)
                 .on(ClientEvent.Nick.class, (user, nick) -> chat.rename(user, nick.nick()))
                 .on(ClientEvent.Join.class, (user, join) -> chat.join(user, join.room(), join.since(), join.key()))
                 .on(ClientEvent.Leave.class, (user, leave) -> chat.leave(user, leave.room()))

@@ -11,6 +11,7 @@ import parley.protocol.ServerEvent;
 import parley.server.LogText;
 import parley.server.chat.ChatUser;
 import parley.server.chat.Outcome;
+import parley.server.metrics.Metrics;
 
 import java.util.HashMap;
 import java.util.concurrent.CompletableFuture;
@@ -26,13 +27,17 @@ import java.util.Set;
 public final class EventRouter {
     /** WebSocket close code for "the server hit an unexpected condition". */
     static final int INTERNAL_ERROR = 1011;
+    /** The request type counted for a frame that was not read (malformed, or over the rate). */
+    private static final String UNREAD = "unread";
     private static final Logger log = LoggerFactory.getLogger(EventRouter.class);
 
     private final EventCodec codec;
+    private final Metrics metrics;
     private final Map<Class<? extends ClientEvent>, Handler<?>> handlers = new HashMap<>();
 
-    public EventRouter(EventCodec codec) {
+    public EventRouter(EventCodec codec, Metrics metrics) {
         this.codec = codec;
+        this.metrics = metrics;
     }
 
     /** Registers the handler of one request type; every type a client may send needs one. */
@@ -69,7 +74,7 @@ public final class EventRouter {
     }
 
     /** A frame read: its request, or the refusal it gets without being carried out. */
-    record Request(ClientEvent event, String ref, Outcome refusal, long retryAfterMs) {
+    record Request(ClientEvent event, String ref, Outcome refusal, long retryAfterMs, long readAtNanos) {
         /** A room message may be carried out while earlier ones of the connection wait: ids keep their order. */
         boolean mayOverlap() {
             return event instanceof ClientEvent.Say;
@@ -79,14 +84,17 @@ public final class EventRouter {
     /** Reads a frame into a request; cheap, on the thread that read the frame. */
     Request read(String frame, long retryAfterMs) {
         if (retryAfterMs > 0) {
+            metrics.request(UNREAD);
             return new Request(null, null, Outcome.refused(ErrorReason.RATE_LIMITED,
-                    "too many requests; try again in " + retryAfterMs + " ms"), retryAfterMs);
+                    "too many requests; try again in " + retryAfterMs + " ms"), retryAfterMs, System.nanoTime());
         }
         try {
             ClientEvent event = codec.decodeClientEvent(frame);
-            return new Request(event, event.ref(), null, 0);
+            metrics.request(EventCodec.typeOf(event));
+            return new Request(event, event.ref(), null, 0, System.nanoTime());
         } catch (ProtocolException e) {
-            return new Request(null, e.ref(), Outcome.refused(e.reason(), e.getMessage()), 0);
+            metrics.request(UNREAD);
+            return new Request(null, e.ref(), Outcome.refused(e.reason(), e.getMessage()), 0, System.nanoTime());
         }
     }
 
@@ -104,21 +112,31 @@ public final class EventRouter {
 
     /** Answers a request carried out: {@code ok}, {@code error}, or a close with 1011 when it failed. */
     void answer(ChatUser user, RequestGuard guard, Request request, Outcome outcome, Throwable failure) {
+        metrics.requestTook(System.nanoTime() - request.readAtNanos());
         if (failure != null) {
             log.error("Closing {} after an unexpected failure handling {}", user,
                     LogText.quote(request.event().getClass().getSimpleName()), failure);
             user.peer().close(INTERNAL_ERROR, "internal error");
         } else if (request.retryAfterMs() > 0) {
+            metrics.error(ErrorReason.RATE_LIMITED.name());
             user.peer().send(codec.encode(ServerEvent.Error.retryLater(null, ErrorReason.RATE_LIMITED,
                     outcome.message(), request.retryAfterMs())));
             afterRefusal(user, guard);
         } else {
             reply(user, guard, request.ref(), outcome);
+            if (!outcome.isRefused()) {
+                if (request.event() instanceof ClientEvent.Say) {
+                    metrics.roomMessage();
+                } else if (request.event() instanceof ClientEvent.Whisper) {
+                    metrics.whisper();
+                }
+            }
         }
     }
 
     private void reply(ChatUser user, RequestGuard guard, String ref, Outcome outcome) {
         if (outcome.isRefused()) {
+            metrics.error(outcome.refusal().name());
             user.peer().send(codec.encode(ServerEvent.Error.of(ref, outcome.refusal(), outcome.message())));
             afterRefusal(user, guard);
             return;

@@ -8,6 +8,7 @@ import parley.server.LogText;
 import parley.server.access.Access;
 import parley.server.access.Gatekeeper;
 import parley.server.chat.Chat;
+import parley.server.metrics.Metrics;
 import parley.server.routing.EventRouter;
 
 /** Lets browsers in by origin, and gives each connection its own {@link ChatEndpoint} wired to the shared chat and router. */
@@ -19,8 +20,11 @@ final class ChatConfigurator extends ServerEndpointConfig.Configurator {
     private final PeerRegistry peers;
     private final Access access;
     private final Gatekeeper gatekeeper;
+    private final Metrics metrics;
 
-    ChatConfigurator(Chat chat, EventRouter router, TransportLimits limits, PeerRegistry peers, Access access) {
+    ChatConfigurator(Chat chat, EventRouter router, TransportLimits limits, PeerRegistry peers, Access access,
+                     Metrics metrics) {
+        this.metrics = metrics;
         this.chat = chat;
         this.router = router;
         this.limits = limits;
@@ -42,6 +46,6 @@ final class ChatConfigurator extends ServerEndpointConfig.Configurator {
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getEndpointInstance(Class<T> endpointClass) {
-        return (T) new ChatEndpoint(chat, router, limits, peers, gatekeeper, access.authTimeout());
+        return (T) new ChatEndpoint(chat, router, limits, peers, gatekeeper, access.authTimeout(), metrics);
     }
 }

@@ -13,6 +13,7 @@ import parley.protocol.CloseCodes;
 import parley.server.access.Gatekeeper;
 import parley.server.chat.Chat;
 import parley.server.chat.ChatUser;
+import parley.server.metrics.Metrics;
 import parley.server.routing.EventRouter;
 import parley.server.routing.RequestGuard;
 import parley.server.routing.RequestQueue;
@@ -41,6 +42,7 @@ public final class ChatEndpoint extends Endpoint {
     /** Null when the server has no password. */
     private final Gatekeeper gatekeeper;
     private final Duration authTimeout;
+    private final Metrics metrics;
     /** Guarded by this monitor, like {@code closed}: the user once the connection has entered the chat. */
     private ChatUser user;
     private boolean closed;
@@ -51,7 +53,8 @@ public final class ChatEndpoint extends Endpoint {
     private volatile ScheduledFuture<?> authDeadline;
 
     ChatEndpoint(Chat chat, EventRouter router, TransportLimits limits, PeerRegistry peers, Gatekeeper gatekeeper,
-                 Duration authTimeout) {
+                 Duration authTimeout, Metrics metrics) {
+        this.metrics = metrics;
         this.chat = chat;
         this.router = router;
         this.limits = limits;
@@ -67,7 +70,7 @@ public final class ChatEndpoint extends Endpoint {
         session.setMaxTextMessageBufferSize(limits.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(1024);
         String address = session instanceof TyrusSession tyrus ? tyrus.getRemoteAddr() : "?";
-        WebSocketPeer opened = new WebSocketPeer(session, address, limits.maxOutboundBytes(), peers.timers());
+        WebSocketPeer opened = new WebSocketPeer(session, address, limits.maxOutboundBytes(), peers.timers(), metrics);
         peer = opened;
         peers.add(opened);
         List<String> token = session.getRequestParameterMap().get("resume");
@@ -128,6 +131,9 @@ public final class ChatEndpoint extends Endpoint {
         RequestQueue queue = new RequestQueue(router, guard, opened, limits.maxWaitingRequests());
         requests = queue;
         queue.admit(chat.resume(resumeToken, opened).thenApply(resumed -> {
+            if (resumeToken != null) {
+                metrics.resume(resumed != null);
+            }
             ChatUser connected = resumed != null ? resumed : chat.connect(opened);
             boolean closedMeanwhile;
             synchronized (this) {
@@ -152,6 +158,7 @@ public final class ChatEndpoint extends Endpoint {
         }
         if (closed != null) {
             peers.remove(closed);
+            metrics.disconnect(closed.serverCloseCode() != 0 ? closed.serverCloseCode() : closeReason.getCloseCode().getCode());
         }
         if (closed == null || closing == null) {
             return;

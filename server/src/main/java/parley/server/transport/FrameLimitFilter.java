@@ -121,6 +121,7 @@ final class FrameLimitFilter extends BaseFilter {
         FrameTracker tracker = TRACKER.get(connection);
         if (tracker != null && !tracker.upgraded && ctx.getMessage() instanceof Buffer buffer && startsWith(buffer, SWITCHING_PROTOCOLS)) {
             tracker.upgraded = true;
+            tracker.framesFollow();
             ConnectionGuard.upgraded(connection);
         }
         return ctx.getInvokeAction();
@@ -179,12 +180,19 @@ final class FrameLimitFilter extends BaseFilter {
 
     /**
      * Follows one connection's bytes: first the HTTP upgrade request up to its blank line, then WebSocket
-     * frames, skipping payloads, adding up the sizes of a fragmented message and counting control frames.
+     * frames, skipping payloads, adding up the sizes of a fragmented message and counting control frames. A
+     * request that asks for no upgrade (a page like {@code /health}, {@code /metrics} or {@code /admin}, perhaps
+     * with a body, perhaps followed by more requests on the same connection) is plain HTTP: nothing after it is
+     * read as frames unless the server answers a later request with 101.
      */
     static final class FrameTracker {
+        /** The most of a request's head looked at for its Upgrade header. */
+        private static final int MAX_HEAD = 16 * 1024;
         private final int maxMessageBytes;
         private final ControlFrameBucket controlFrames;
         private boolean inFrames;
+        private boolean plainHttp;
+        private StringBuilder head = new StringBuilder();
         private int httpTail;
         private final byte[] header = new byte[14];
         private int headerLength;
@@ -208,12 +216,18 @@ final class FrameLimitFilter extends BaseFilter {
 
         /** Reads through the buffer without consuming it and says what it held; anything but FITS or PINGED ends the connection. */
         Verdict accept(Buffer buffer, long nowNanos) {
+            if (plainHttp) {
+                return Verdict.FITS;
+            }
             int end = buffer.limit();
             int i = buffer.position();
             Verdict verdict = Verdict.FITS;
             while (i < end) {
                 if (!inFrames) {
                     i = skipHttp(buffer, i, end);
+                    if (plainHttp) {
+                        return Verdict.FITS;
+                    }
                 } else if (payloadLeft > 0) {
                     long step = Math.min(payloadLeft, end - i);
                     payloadLeft -= step;
@@ -236,15 +250,36 @@ final class FrameLimitFilter extends BaseFilter {
             return verdict;
         }
 
-        /** Looks for the CR LF CR LF that ends the upgrade request; frames follow it. */
+        /**
+         * Looks for the CR LF CR LF that ends the request's head: frames follow it when the request asks for a
+         * WebSocket upgrade; otherwise the connection is plain HTTP.
+         */
         private int skipHttp(Buffer buffer, int i, int end) {
-            while (i < end && !inFrames) {
+            while (i < end && !inFrames && !plainHttp) {
                 byte b = buffer.get(i++);
+                if (head != null && head.length() < MAX_HEAD) {
+                    head.append((char) Character.toLowerCase(b & 0xFF));
+                }
                 boolean expected = (httpTail % 2 == 0) ? b == '\r' : b == '\n';
                 httpTail = expected ? httpTail + 1 : (b == '\r' ? 1 : 0);
-                inFrames = httpTail == 4;
+                if (httpTail == 4) {
+                    boolean upgrade = head != null && head.toString().matches("(?s).*\\r\\nupgrade:[ \\t]*websocket.*");
+                    head = null;
+                    inFrames = upgrade;
+                    plainHttp = !upgrade;
+                }
             }
             return i;
+        }
+
+        /** The server answered 101: whatever comes next is frames, also on a connection that was plain HTTP. */
+        void framesFollow() {
+            if (plainHttp) {
+                plainHttp = false;
+                inFrames = true;
+                headerLength = 0;
+                payloadLeft = 0;
+            }
         }
 
         private boolean headerComplete() {

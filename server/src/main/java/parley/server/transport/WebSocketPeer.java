@@ -15,6 +15,7 @@ import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.nio.NIOTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import parley.server.metrics.Metrics;
 import parley.protocol.CloseCodes;
 import parley.server.chat.EncodedEvent;
 import parley.server.chat.Peer;
@@ -58,6 +59,7 @@ final class WebSocketPeer implements Peer {
     private final long maxOutboundBytes;
     private final ScheduledExecutorService timers;
     private final AtomicLong pendingBytes = new AtomicLong();
+    private final Metrics metrics;
     /** The client's address (behind a trusted proxy, the one it forwarded). */
     private final String address;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -67,7 +69,9 @@ final class WebSocketPeer implements Peer {
     private volatile long lastPingAt;
 
     @SuppressWarnings("unchecked")
-    WebSocketPeer(Session session, String remoteAddress, long maxOutboundBytes, ScheduledExecutorService timers) {
+    WebSocketPeer(Session session, String remoteAddress, long maxOutboundBytes, ScheduledExecutorService timers,
+                  Metrics metrics) {
+        this.metrics = metrics;
         this.session = session;
         this.connection = (Connection<SocketAddress>) GrizzlyConnections.of(session);
         // Ready-made frames go straight to the socket, which is only right without TLS: encrypted connections
@@ -121,6 +125,7 @@ final class WebSocketPeer implements Peer {
         if (!reserve(bytes)) {
             return;
         }
+        metrics.delivered();
         WRITING.set(true);
         try {
             writer.write(connection, null, Buffers.wrap(connection.getMemoryManager(), frame.duplicate()),
@@ -128,6 +133,11 @@ final class WebSocketPeer implements Peer {
         } finally {
             WRITING.set(false);
         }
+    }
+
+    /** Bytes queued for this client and not yet written. */
+    long pendingBytes() {
+        return pendingBytes.get();
     }
 
     /** Whether this thread is inside a write of some peer's frame (see {@link #WRITING}). */
@@ -174,6 +184,7 @@ final class WebSocketPeer implements Peer {
         if (!reserve(bytes)) {
             return;
         }
+        metrics.delivered();
         WRITING.set(true);
         try {
             // getBasicRemote() would block until written; getAsyncRemote() queues and returns.

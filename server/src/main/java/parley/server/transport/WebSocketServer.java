@@ -13,6 +13,7 @@ import org.glassfish.tyrus.server.TyrusServerContainer;
 import org.glassfish.tyrus.spi.WebSocketEngine;
 import parley.server.access.Access;
 import parley.server.chat.Chat;
+import parley.server.metrics.Metrics;
 import parley.server.routing.EventRouter;
 
 import java.io.IOException;
@@ -64,6 +65,12 @@ public final class WebSocketServer {
      */
     public static WebSocketServer start(String host, int port, Chat chat, EventRouter router, TransportLimits limits,
                                         Access access, TlsSettings tls) throws IOException {
+        return start(host, port, chat, router, limits, access, tls, Metrics.off());
+    }
+
+    /** Binds and starts serving, counting what operators watch ({@code /metrics} when metrics are on). */
+    public static WebSocketServer start(String host, int port, Chat chat, EventRouter router, TransportLimits limits,
+                                        Access access, TlsSettings tls, Metrics metrics) throws IOException {
         initializeSocketClosing();
         ChatContainer container = new ChatContainer(limits);
         PeerRegistry peers = new PeerRegistry();
@@ -88,9 +95,13 @@ public final class WebSocketServer {
         listener.registerAddOn(ConnectionGuard.addOn(limits, peers.timers(), access.proxies()));
         http.addListener(listener);
         http.getServerConfiguration().addHttpHandler(new HealthPage(chat), "/health");
+        if (metrics.isOn()) {
+            watch(metrics, chat, peers);
+            http.getServerConfiguration().addHttpHandler(new MetricsPage(metrics), "/metrics");
+        }
         try {
             container.addEndpoint(ServerEndpointConfig.Builder.create(ChatEndpoint.class, PATH)
-                    .configurator(new ChatConfigurator(chat, router, limits, peers, access))
+                    .configurator(new ChatConfigurator(chat, router, limits, peers, access, metrics))
                     .build());
             container.start("/", port);
         } catch (DeploymentException e) {
@@ -105,6 +116,20 @@ public final class WebSocketServer {
         }
         peers.startHeartbeat(chat, limits);
         return new WebSocketServer(http, listener, container, peers);
+    }
+
+    /** The gauges read when scraped: connections, users, rooms, bytes waiting, and the cluster's state. */
+    private static void watch(Metrics metrics, Chat chat, PeerRegistry peers) {
+        metrics.gauge("parley.connections", "open WebSocket connections on this server", peers, registry -> registry.peers().size());
+        metrics.gauge("parley.outbound.queued.bytes", "bytes waiting to be written, all connections", peers,
+                registry -> registry.peers().stream().mapToLong(WebSocketPeer::pendingBytes).sum());
+        metrics.healthGauge("parley.users", "users of this server, dropped ones in their grace period included", chat::health, "users");
+        metrics.healthGauge("parley.rooms", "rooms with members on this server", chat::health, "rooms");
+        if (chat.health().containsKey("clusterReachable")) {
+            metrics.healthGauge("parley.cluster.reachable", "1 while this node can reach the cluster's Redis", chat::health,
+                    "clusterReachable");
+            metrics.healthGauge("parley.cluster.nodes", "nodes with a live lease in the cluster", chat::health, "nodes");
+        }
     }
 
     /**

@@ -308,6 +308,11 @@ public final class MemoryClusterStore implements ClusterStore {
     }
 
     @Override
+    public CompletionStage<Long> liveNodes() {
+        return answer(() -> (long) shared.nodes.size());
+    }
+
+    @Override
     public CompletionStage<Void> restoreControl(String roomKey, long version, String json) {
         return answer(() -> {
             StoredControl stored = shared.controls.get(roomKey);

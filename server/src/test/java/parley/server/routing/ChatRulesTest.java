@@ -497,7 +497,7 @@ abstract class ChatRulesTest {
 
     @Test
     void aFailingHandlerClosesOnlyItsConnectionWith1011() {
-        var failing = new EventRouter(codec).on(ClientEvent.Rooms.class, (user, rooms) -> {
+        var failing = new EventRouter(codec, parley.server.metrics.Metrics.off()).on(ClientEvent.Rooms.class, (user, rooms) -> {
             throw new IllegalStateException("boom");
         });
         var ann = user("ann");

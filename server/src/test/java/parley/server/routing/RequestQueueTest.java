@@ -23,7 +23,7 @@ class RequestQueueTest {
     private final ChatService chat = ChatService.alone(codec, ChatLimits.defaults(), Clock.systemUTC());
     private final List<CompletableFuture<Outcome>> pending = new ArrayList<>();
     /** "rooms" waits until the test completes it; "auth" is answered at once. */
-    private final EventRouter router = new EventRouter(codec)
+    private final EventRouter router = new EventRouter(codec, parley.server.metrics.Metrics.off())
             .on(ClientEvent.Rooms.class, (user, rooms) -> {
                 var answer = new CompletableFuture<Outcome>();
                 pending.add(answer);
