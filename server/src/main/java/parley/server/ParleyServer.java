@@ -7,6 +7,7 @@ import parley.protocol.EventCodec;
 import parley.server.access.Access;
 import parley.server.access.TrustedProxies;
 import parley.server.metrics.Metrics;
+import parley.server.transport.AdminSettings;
 import parley.server.access.LoginThrottle;
 import parley.server.access.OriginPolicy;
 import parley.server.access.Password;
@@ -201,6 +202,10 @@ public final class ParleyServer implements Callable<Integer> {
     @Option(names = "--no-metrics", description = "Do not count for Prometheus: no /metrics page (default: on).")
     boolean noMetrics;
 
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "Turns on /admin/...: calls must carry Authorization: Bearer TOKEN, the token on this file's first line (default: off, /admin answers 404).")
+    Path adminTokenFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -235,6 +240,13 @@ public final class ParleyServer implements Callable<Integer> {
     /** Wires and starts a server that counts what operators watch ({@code /metrics}). */
     public static WebSocketServer start(String host, int port, Chat chat, TransportLimits transportLimits,
                                         Access access, TlsSettings tls, Metrics metrics) throws IOException {
+        return start(host, port, chat, transportLimits, access, tls, metrics, null);
+    }
+
+    /** Wires and starts a server with metrics, and the administrators' API when {@code admin} is not null. */
+    public static WebSocketServer start(String host, int port, Chat chat, TransportLimits transportLimits,
+                                        Access access, TlsSettings tls, Metrics metrics, AdminSettings admin)
+            throws IOException {
         // Tyrus and Grizzly log through java.util.logging: route it to SLF4J, once per process.
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
@@ -243,7 +255,7 @@ public final class ParleyServer implements Callable<Integer> {
         Names.prepareInBackground();
         chat.announce(transportLimits.ratePerSecond(), transportLimits.burst(), transportLimits.maxFrameBytes());
         return WebSocketServer.start(host, port, chat, ChatHandlers.router(chat, CODEC, metrics), transportLimits, access,
-                tls, metrics);
+                tls, metrics, admin);
     }
 
     /**
@@ -373,10 +385,21 @@ public final class ParleyServer implements Callable<Integer> {
             }
             log.info("Cluster node {} on Redis {}", chat.health().get("node"), clusterOptions.redisUri());
         }
+        var stopping = new Stopping(chat, clusterOptions != null, chatLimits.gracePeriod());
+        AdminSettings admin = null;
+        if (adminTokenFile != null) {
+            try {
+                admin = new AdminSettings(Password.fromFile(adminTokenFile), Access.defaultThrottle(), stopping::stopAndExit);
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("parley-server: cannot read the admin token file: " + e);
+                chat.close();
+                return 2;
+            }
+        }
         WebSocketServer server;
         try {
             server = start(host, port, chat, transportLimits, access, tls,
-                    noMetrics ? Metrics.off() : Metrics.prometheus(version()));
+                    noMetrics ? Metrics.off() : Metrics.prometheus(version()), admin);
         } catch (BindException e) {
             spec.commandLine().getErr().println("parley-server: cannot listen on " + host + ":" + port + ": "
                     + (e.getMessage() == null ? "address in use" : e.getMessage().toLowerCase()));
@@ -387,14 +410,85 @@ public final class ParleyServer implements Callable<Integer> {
                 server.isSecure() ? "wss" : "ws", shownHost, server.port(), WebSocketServer.PATH,
                 access.needsPassword() ? " with the password" : "", sinceJvmStart());
 
-        var stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("Stopping: closing connections with 1001 (going away)");
+        stopping.serving(server);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopping::stop, "parley-shutdown"));
+        stopping.awaitStopped();
+        return 0;
+    }
+
+    /**
+     * How the server stops, on SIGTERM or an administrator's drain, once. A server alone closes every connection
+     * with 1001: its users leave. A cluster node drains: its clients are closed with 1012 and come back at once,
+     * resuming, on other nodes; the node keeps renewing their sessions until every user has moved (or the grace
+     * period is over), so that nobody sees them leave, and then stops.
+     */
+    static final class Stopping {
+        private final ChatService chat;
+        private final boolean inCluster;
+        private final Duration grace;
+        private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        private final CountDownLatch stopped = new CountDownLatch(1);
+        private volatile WebSocketServer server;
+
+        Stopping(ChatService chat, boolean inCluster, Duration grace) {
+            this.chat = chat;
+            this.inCluster = inCluster;
+            this.grace = grace;
+        }
+
+        void serving(WebSocketServer started) {
+            this.server = started;
+        }
+
+        /** Stops once; a second call (SIGTERM during a drain) waits for the first. */
+        void stop() {
+            if (!started.compareAndSet(false, true)) {
+                awaitStopped();
+                return;
+            }
+            if (inCluster) {
+                log.info("Draining: clients reconnect to other nodes (close 1012); stopping once every user has moved");
+                server.drain();
+                long until = System.nanoTime() + grace.toNanos();
+                while (usersHere() > 0 && System.nanoTime() < until) {
+                    sleep(100);
+                }
+                log.info("Drained: {} users still here", usersHere());
+            } else {
+                log.info("Stopping: closing connections with 1001 (going away)");
+            }
             server.stop();
             chat.close();
             stopped.countDown();
-        }, "parley-shutdown"));
-        stopped.await();
-        return 0;
+        }
+
+        /** An administrator's drain: stops, and then the process ends. */
+        void stopAndExit() {
+            Thread stopper = new Thread(() -> {
+                stop();
+                System.exit(0);
+            }, "parley-drain");
+            stopper.start();
+        }
+
+        void awaitStopped() {
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private int usersHere() {
+            return chat.health().get("users") instanceof Number users ? users.intValue() : 0;
+        }
+
+        private static void sleep(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -35,7 +35,8 @@ import java.util.Map;
         @JsonbSubtype(alias = "unbanned", type = ServerEvent.Unbanned.class),
         @JsonbSubtype(alias = "ban_list", type = ServerEvent.BanList.class),
         @JsonbSubtype(alias = "mode", type = ServerEvent.ModeChanged.class),
-        @JsonbSubtype(alias = "invited", type = ServerEvent.Invited.class)})
+        @JsonbSubtype(alias = "invited", type = ServerEvent.Invited.class),
+        @JsonbSubtype(alias = "notice", type = ServerEvent.Notice.class)})
 public sealed interface ServerEvent {
 
     /** Protocol version spoken by this codec, announced in {@link Welcome}. */
@@ -216,4 +217,7 @@ public sealed interface ServerEvent {
 
     /** To the invited user: they may join the room once within ten minutes. */
     record Invited(String room, String by) implements ServerEvent { }
+
+    /** From the server's operators, to everyone, or to the members of {@code room} when it is set. */
+    record Notice(String text, long ts, String room) implements ServerEvent { }
 }

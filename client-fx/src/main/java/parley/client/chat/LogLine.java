@@ -19,6 +19,8 @@ public record LogLine(Kind kind, long timestamp, String from, String text, boole
         ACTION,
         /** An invitation into the room named by {@code text}, from {@code from}: drawn with a "Join" button. */
         INVITATION,
+        /** A notice from the server's administrators, set apart from chat lines. */
+        NOTICE,
         /** In a room's log: "you whispered to X", so the room shows where a message went. */
         WHISPER_NOTE,
         /** Someone joined, left or changed their name (filtered by the "joins and leaves" setting). */

@@ -367,7 +367,8 @@ public final class TyrusChatConnection implements ChatConnection {
                 int code = reason.getCloseCode().getCode();
                 String why = reason.getReasonPhrase() == null || reason.getReasonPhrase().isBlank() ? "" : ": " + reason.getReasonPhrase();
                 String detail = "the server closed the connection (" + code + why + ")";
-                state(CloseCodes.allowsReconnect(code) ? ConnectionState.FAILED : ConnectionState.REFUSED, detail);
+                state(code == CloseCodes.SERVICE_RESTART ? ConnectionState.RESTARTING
+                        : CloseCodes.allowsReconnect(code) ? ConnectionState.FAILED : ConnectionState.REFUSED, detail);
             }
         }
 

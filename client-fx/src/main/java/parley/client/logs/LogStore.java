@@ -195,6 +195,7 @@ public final class LogStore implements AutoCloseable {
             case MESSAGE, WHISPER -> time + " <" + line.from() + "> ";
             case ACTION -> time + " * " + line.from() + " ";
             case INVITATION -> time + " * " + line.from() + " invites you to ";
+            case NOTICE -> time + " * Notice from the server: ";
             case WHISPER_NOTE -> time + " * whisper to " + line.from() + ": ";
             case ERROR -> time + " ! ";
             default -> time + " * ";

@@ -99,6 +99,10 @@ final class LineDrawing {
                 flow.getChildren().setAll(parts);
                 return flow;
             }
+            case NOTICE -> {
+                lead.setText("Notice from the server: ");
+                restyleLead("notice-lead");
+            }
             case WHISPER_NOTE -> {
                 lead.setText("→ whisper to " + line.from() + ": ");
                 restyleLead("note");

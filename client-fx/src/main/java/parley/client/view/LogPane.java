@@ -259,6 +259,7 @@ final class LogPane {
             case WHISPER -> time + "  " + line.from() + ": " + line.text();
             case ACTION -> time + "  * " + line.from() + " " + line.text();
             case INVITATION -> time + "  * " + line.from() + " invites you to " + line.text() + " [Join]";
+            case NOTICE -> time + "  Notice from the server: " + line.text();
             case WHISPER_NOTE -> time + "  → whisper to " + line.from() + ": " + line.text();
             case PRESENCE, SYSTEM -> time + "  * " + line.text();
             case ERROR -> time + "  ! " + line.text();
@@ -268,7 +269,7 @@ final class LogPane {
 
     /** One line: the time, the nick in its colour, the text with links and find hits. */
     private final class LogCell extends ListCell<LogLine> {
-        private static final List<String> STATES = List.of("message", "whisper", "whisper-note", "system", "error",
+        private static final List<String> STATES = List.of("message", "whisper", "whisper-note", "system", "notice", "error",
                 "separator", "new-messages", "earlier", "mention", "find-match", "find-current");
 
         /** What the graphic shows now: a cell given the same line again (a relayout) keeps it. */
@@ -330,6 +331,7 @@ final class LogPane {
                 case WHISPER -> "whisper";
                 case WHISPER_NOTE -> "whisper-note";
                 case PRESENCE, SYSTEM, INVITATION -> "system";
+                case NOTICE -> "notice";
                 case ERROR -> "error";
                 case DAY, EARLIER -> "separator";
                 case NEW_MESSAGES -> "new-messages";

@@ -17,6 +17,16 @@ public final class Backoff {
         this.random = random;
     }
 
+    /**
+     * The delay before coming back to a server that restarts (close 1012): 0–2 s at random, so that its clients,
+     * closed together, spread over the other servers without waiting for a backoff.
+     */
+    public Duration afterRestart() {
+        return Duration.ofMillis(Math.round(random.getAsDouble() * RESTART_SPREAD_MILLIS));
+    }
+
+    static final long RESTART_SPREAD_MILLIS = 2_000;
+
     /** The delay before attempt number {@code attempt} (1 for the first retry). */
     public Duration delay(int attempt) {
         long step = Math.min(MAX_MILLIS, FIRST_MILLIS << Math.min(attempt - 1, 16));

@@ -142,12 +142,31 @@ public final class ModerationViewModel {
             onBanList(list);
         } else if (event instanceof ServerEvent.ModeChanged mode) {
             onMode(mode);
+        } else if (event instanceof ServerEvent.Notice notice) {
+            onNotice(notice);
         } else if (event instanceof ServerEvent.Invited invited) {
             chats.addToOpen(LogLine.of(LogLine.Kind.INVITATION, clock.millis(), invited.by(), invited.room()));
         } else {
             return false;
         }
         return true;
+    }
+
+    /** A notice goes to its room, or to every open conversation (the server log when none is open). */
+    private void onNotice(ServerEvent.Notice notice) {
+        LogLine line = LogLine.of(LogLine.Kind.NOTICE, notice.ts(), null, notice.text());
+        if (notice.room() != null) {
+            ConversationViewModel room = chats.room(notice.room());
+            if (room != null) {
+                chats.add(room, line);
+            }
+            return;
+        }
+        List<ConversationViewModel> open = List.copyOf(chats.list());
+        if (open.isEmpty()) {
+            chats.addToOpen(line);
+        }
+        open.forEach(conversation -> chats.add(conversation, line));
     }
 
     private void onTopic(ServerEvent.TopicChanged change) {

@@ -304,6 +304,16 @@ public final class SessionViewModel {
                     end("Connection failed: " + detail);
                 }
             }
+            case RESTARTING -> {
+                passwordRequested.set(false);
+                if (wantConnected && resumeToken != null) {
+                    comeBackSoon(detail);
+                } else {
+                    wantConnected = false;
+                    status.set("Disconnected: the server restarts");
+                    end("The server restarts: " + detail);
+                }
+            }
             case REFUSED -> {
                 passwordRequested.set(false);
                 givenPassword = "";
@@ -330,6 +340,22 @@ public final class SessionViewModel {
         Duration delay = backoff.delay(reconnectAttempt);
         status.set(String.format(Locale.ROOT, "Reconnecting in %.1f s (attempt %d)", delay.toMillis() / 1000.0,
                 reconnectAttempt));
+        cancelReconnect = scheduler.schedule(delay, () -> {
+            if (wantConnected) {
+                connection.connect(host.get().strip(), parsePort(port.get()), secure.get(), resumeToken);
+            }
+        });
+    }
+
+    /**
+     * The server restarts: come back within 0–2 s, resuming (through a load balancer, on another server); if that
+     * fails, the usual backoff follows.
+     */
+    private void comeBackSoon(String detail) {
+        events.lost(detail, true);
+        reconnecting.set(true);
+        Duration delay = backoff.afterRestart();
+        status.set(String.format(Locale.ROOT, "The server restarts: reconnecting in %.1f s", delay.toMillis() / 1000.0));
         cancelReconnect = scheduler.schedule(delay, () -> {
             if (wantConnected) {
                 connection.connect(host.get().strip(), parsePort(port.get()), secure.get(), resumeToken);

@@ -93,6 +93,29 @@ final class Alone implements Backplane {
     }
 
     @Override
+    public CompletionStage<List<Profile>> profilesElsewhere() {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    @Override
+    public CompletionStage<RoomControl> controlElsewhere(String roomKey) {
+        return CompletableFuture.completedFuture(RoomControl.NONE);
+    }
+
+    @Override
+    public CompletionStage<Boolean> removeElsewhere(String nickKey, String reason) {
+        return NO;
+    }
+
+    @Override
+    public void noticeElsewhere(String roomKey, EncodedEvent frame) {
+    }
+
+    @Override
+    public void dropped(ChatUser user) {
+    }
+
+    @Override
     public void awayChanged(ChatUser user, List<String> roomKeys, EncodedEvent event) {
     }
 

@@ -85,11 +85,27 @@ public interface Backplane {
 
     /**
      * A user as other servers see them: {@code rooms} are room names, {@code hiddenRooms} those of them that are
-     * invite-only (shown only to their members).
+     * invite-only (shown only to their members); {@code dropped} while their connection is lost, {@code node} the
+     * server holding them.
      */
     record Profile(String nick, String address, boolean secure, long connectedAt, long activeAt, String away,
-                   List<String> rooms, List<String> hiddenRooms) {
+                   List<String> rooms, List<String> hiddenRooms, boolean dropped, String node) {
     }
+
+    /** Every user held by other servers (for administrators). */
+    CompletionStage<List<Profile>> profilesElsewhere();
+
+    /** The control of a room that has members elsewhere (for administrators); none when not known. */
+    CompletionStage<RoomControl> controlElsewhere(String roomKey);
+
+    /** An administrator removes the holder of a nickname on another server; false when nobody holds it. */
+    CompletionStage<Boolean> removeElsewhere(String nickKey, String reason);
+
+    /** A notice from administrators for the users of other servers (all, or the members of {@code roomKey}). */
+    void noticeElsewhere(String roomKey, EncodedEvent frame);
+
+    /** The user's connection was lost: they wait here for the grace period. */
+    void dropped(ChatUser user);
 
     /**
      * The user went away or came back ({@code user.away()}); {@code event} goes to the members of these rooms on
@@ -174,6 +190,12 @@ public interface Backplane {
 
         /** Another server put the member of this nickname key out of the room (kick, ban): it leaves silently. */
         void evict(String roomKey, String nickKey);
+
+        /** An administrator on another server removed the holder of this nickname, if they are here. */
+        void remove(String nickKey, String reason);
+
+        /** A notice for the users here: all of them, or the members of the room of this key (or null for all). */
+        void notice(String roomKey, EncodedEvent frame);
 
         /** The user resumed on another server: it goes from here silently, and its connection is closed. */
         void letGo(ChatUser user);

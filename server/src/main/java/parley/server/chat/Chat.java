@@ -95,6 +95,21 @@ public interface Chat {
     /** The rooms that have members, sorted by name. */
     CompletionStage<List<ServerEvent.RoomInfo>> rooms();
 
+    /** For administrators: every user of the chat, on every server, with their address and state. */
+    CompletionStage<List<Administration.User>> users();
+
+    /** For administrators: every room of the chat, with its member count, topic and modes. */
+    CompletionStage<List<Administration.RoomSummary>> roomSummaries();
+
+    /**
+     * An administrator removes the holder of a nickname, on whichever server: closed with 4503, out of every room at
+     * once, the nickname free. Completes with false when nobody holds it.
+     */
+    CompletionStage<Boolean> remove(String nick, String reason);
+
+    /** A notice from administrators to everyone, or to the members of {@code room} (or null). */
+    CompletionStage<Outcome> notice(String text, String room);
+
     /**
      * The limits {@code welcome} announces beyond the chat's own: requests per second and at once per connection
      * (0: none) and the largest frame in bytes. Call before clients connect.

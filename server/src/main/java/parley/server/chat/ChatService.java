@@ -28,6 +28,7 @@ public final class ChatService implements Chat, AutoCloseable {
     private final Sessions sessions;
     private final Moderation moderation;
     private final Whereabouts whereabouts;
+    private final Administration administration;
     private final EventCodec codec;
     private final ChatLimits limits;
     private final Clock clock;
@@ -40,6 +41,7 @@ public final class ChatService implements Chat, AutoCloseable {
         this.sessions = new Sessions(here);
         this.moderation = new Moderation(here);
         this.whereabouts = new Whereabouts(here);
+        this.administration = new Administration(here, sessions, (String) backplane.health().get("node"));
         this.codec = codec;
         this.limits = limits;
         this.clock = clock;
@@ -401,6 +403,28 @@ public final class ChatService implements Chat, AutoCloseable {
     @Override
     public CompletionStage<Outcome> whois(ChatUser user, String nick) {
         return whereabouts.whois(user, nick);
+    }
+
+    // ---- administrators ----
+
+    @Override
+    public CompletionStage<List<Administration.User>> users() {
+        return administration.users();
+    }
+
+    @Override
+    public CompletionStage<List<Administration.RoomSummary>> roomSummaries() {
+        return administration.rooms();
+    }
+
+    @Override
+    public CompletionStage<Boolean> remove(String nick, String reason) {
+        return administration.remove(nick, reason);
+    }
+
+    @Override
+    public CompletionStage<Outcome> notice(String text, String room) {
+        return administration.notice(text, room);
     }
 
     @Override

@@ -24,7 +24,7 @@ public final class ChatUser {
     /** Guarded by this monitor. */
     private String resumeToken;
     /** Guarded by this monitor: when the connection dropped, or -1 while connected. */
-    private long droppedAt = -1;
+    private volatile long droppedAt = -1;
     /** Guarded by this monitor. */
     private boolean gone;
     /**
@@ -104,7 +104,8 @@ public final class ChatUser {
         gone = true;
     }
 
-    boolean isDropped() {
+    /** Whether the connection was lost and the user waits, for the grace period, to be resumed. */
+    public boolean isDropped() {
         return droppedAt >= 0;
     }
 

@@ -178,6 +178,7 @@ final class Sessions implements Backplane.Here {
             user.markDropped(clock.millis());
             droppedUsers.add(user);
         }
+        backplane.dropped(user);
     }
 
     /** Lets users dropped longer than the grace period go, as if they had quit. */
@@ -259,6 +260,40 @@ final class Sessions implements Backplane.Here {
             }
         }
         audience.forEach(peer -> peer.send(frame));
+    }
+
+    @Override
+    public void remove(String nickKey, String reason) {
+        ChatUser user = here.usersByNickKey.get(nickKey);
+        if (user == null) {
+            return;
+        }
+        Peer peer;
+        synchronized (user) {
+            peer = user.peer();
+            forget(user);
+        }
+        peer.close(CloseCodes.REMOVED, Administration.closeReason(reason));
+    }
+
+    @Override
+    public void notice(String roomKey, EncodedEvent frame) {
+        if (roomKey == null) {
+            for (ChatUser user : here.users) {
+                synchronized (user) {
+                    if (!user.isDropped() && !user.isGone()) {
+                        user.peer().send(frame);
+                    }
+                }
+            }
+            return;
+        }
+        Room room = here.roomsByKey.get(roomKey);
+        if (room != null) {
+            synchronized (room) {
+                room.sendToListening(frame, null);
+            }
+        }
     }
 
     @Override

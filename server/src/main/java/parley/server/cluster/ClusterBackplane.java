@@ -277,6 +277,39 @@ public final class ClusterBackplane implements Backplane {
     }
 
     @Override
+    public CompletionStage<List<Profile>> profilesElsewhere() {
+        if (!reach.isInCluster()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return answer(store.profiles()).thenApply(found -> found.stream().map(ControlJson::decodeProfile)
+                .filter(profile -> !node.equals(profile.node())).toList());
+    }
+
+    @Override
+    public CompletionStage<RoomControl> controlElsewhere(String roomKey) {
+        if (!reach.isInCluster()) {
+            return CompletableFuture.completedFuture(RoomControl.NONE);
+        }
+        return answer(store.loadControl(roomKey)).thenApply(stored -> ControlJson.decode(stored.json()));
+    }
+
+    @Override
+    public CompletionStage<Boolean> removeElsewhere(String nickKey, String reason) {
+        return nickElsewhere(nickKey).thenCompose(holder -> holder == null ? CompletableFuture.completedFuture(false)
+                : answer(store.publish(new ClusterEvent.Remove(node, nickKey, reason))).thenApply(sent -> true));
+    }
+
+    @Override
+    public void noticeElsewhere(String roomKey, EncodedEvent frame) {
+        inBackground(() -> store.publish(new ClusterEvent.Notice(node, roomKey == null ? "" : roomKey, frame.json())));
+    }
+
+    @Override
+    public void dropped(ChatUser user) {
+        controls.saveProfile(user);
+    }
+
+    @Override
     public void awayChanged(ChatUser user, List<String> roomKeys, EncodedEvent event) {
         saveSession(user);
         inBackground(() -> store.publish(new ClusterEvent.NickChange(node, roomKeys, event.json())));
@@ -400,6 +433,10 @@ public final class ClusterBackplane implements Backplane {
                 chat.deliverWhisper(whisper.nickKey(), new EncodedEvent(whisper.json()));
             } else if (event instanceof ClusterEvent.Direct direct) {
                 chat.tell(direct.nickKey(), new EncodedEvent(direct.json()));
+            } else if (event instanceof ClusterEvent.Remove remove) {
+                chat.remove(remove.nickKey(), remove.reason());
+            } else if (event instanceof ClusterEvent.Notice notice) {
+                chat.notice(notice.roomKey().isEmpty() ? null : notice.roomKey(), new EncodedEvent(notice.json()));
             } else if (event instanceof ClusterEvent.ControlChange change) {
                 controls.received(change, chat);
             } else if (event instanceof ClusterEvent.Takeover takeover) {

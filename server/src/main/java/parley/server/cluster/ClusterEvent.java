@@ -35,6 +35,14 @@ public sealed interface ClusterEvent {
     record Direct(String origin, String nickKey, String json) implements ClusterEvent {
     }
 
+    /** An administrator removes whoever holds this nickname on their node. */
+    record Remove(String origin, String nickKey, String reason) implements ClusterEvent {
+    }
+
+    /** A notice from administrators for everyone on every node, or the members of a room ({@code roomKey} "" for all). */
+    record Notice(String origin, String roomKey, String json) implements ClusterEvent {
+    }
+
     /** A whisper for whoever holds this nickname on their node. */
     record Whisper(String origin, String nickKey, String json) implements ClusterEvent {
     }

@@ -90,6 +90,9 @@ public interface ClusterStore {
 
     CompletionStage<String> loadProfile(String nickKey);
 
+    /** The profiles of every user whose nickname is held now (as {@link ControlJson} writes them). */
+    CompletionStage<List<String>> profiles();
+
     /** The user is gone: profile and away message go. */
     CompletionStage<Void> deleteProfile(String nickKey);
 

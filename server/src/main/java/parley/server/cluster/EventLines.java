@@ -21,6 +21,10 @@ final class EventLines {
             return lines("W", w.origin(), w.nickKey(), w.json());
         } else if (event instanceof ClusterEvent.Direct d) {
             return lines("D", d.origin(), d.nickKey(), d.json());
+        } else if (event instanceof ClusterEvent.Remove r) {
+            return lines("K", r.origin(), r.nickKey(), r.reason() == null ? "" : r.reason());
+        } else if (event instanceof ClusterEvent.Notice n) {
+            return lines("O", n.origin(), n.roomKey(), n.json());
         } else if (event instanceof ClusterEvent.Takeover t) {
             return lines("T", t.origin(), t.owner());
         } else if (event instanceof ClusterEvent.ControlChange c) {
@@ -49,6 +53,8 @@ final class EventLines {
                 case "N" -> new ClusterEvent.NickChange(f[0], f[1].isEmpty() ? List.of() : List.of(f[1].split("\t")), f[2]);
                 case "W" -> new ClusterEvent.Whisper(f[0], f[1], f[2]);
                 case "D" -> new ClusterEvent.Direct(f[0], f[1], f[2]);
+                case "K" -> new ClusterEvent.Remove(f[0], f[1], f[2].isEmpty() ? null : f[2]);
+                case "O" -> new ClusterEvent.Notice(f[0], f[1], f[2]);
                 case "T" -> new ClusterEvent.Takeover(f[0], f[1]);
                 default -> null;
             };

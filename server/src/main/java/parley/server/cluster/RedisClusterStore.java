@@ -63,6 +63,8 @@ public final class RedisClusterStore implements ClusterStore {
     private static final String CHANNEL = PREFIX + "events";
     /** Away messages by nickname key, so that a join learns those of a room's members in the same step. */
     private static final String AWAY = PREFIX + "away";
+    /** The nickname keys that have a profile, so that administrators can list everyone. */
+    private static final String PROFILES = PREFIX + "profiles";
     private static final String NODES = PREFIX + "nodes";
     private static final String ROOMS = PREFIX + "rooms";
     private static final String GUESTS = PREFIX + "guests";
@@ -351,7 +353,8 @@ public final class RedisClusterStore implements ClusterStore {
 
     @Override
     public CompletionStage<Void> saveProfile(String nickKey, String json, String away, long ttlMillis) {
-        CompletionStage<?> profile = RedisCalls.call(() -> redis.set(key("profile:", nickKey), json, SetArgs.Builder.px(ttlMillis)));
+        CompletionStage<?> profile = RedisCalls.call(() -> redis.set(key("profile:", nickKey), json, SetArgs.Builder.px(ttlMillis)))
+                .thenCompose(saved -> RedisCalls.call(() -> redis.sadd(PROFILES, nickKey)));
         CompletionStage<?> awayMessage = away == null ? RedisCalls.call(() -> redis.hdel(AWAY, nickKey))
                 : RedisCalls.call(() -> redis.hset(AWAY, nickKey, away));
         return RedisCalls.done(profile.thenCombine(awayMessage, (a, b) -> null));
@@ -363,8 +366,15 @@ public final class RedisClusterStore implements ClusterStore {
     }
 
     @Override
+    public CompletionStage<List<String>> profiles() {
+        return calls.<List<Object>>script(RedisScripts.PROFILES, ScriptOutputType.MULTI, keys(PROFILES), PREFIX)
+                .thenApply(found -> found.stream().map(String.class::cast).toList());
+    }
+
+    @Override
     public CompletionStage<Void> deleteProfile(String nickKey) {
-        CompletionStage<?> profile = RedisCalls.call(() -> redis.del(key("profile:", nickKey)));
+        CompletionStage<?> profile = RedisCalls.call(() -> redis.del(key("profile:", nickKey)))
+                .thenCompose(deleted -> RedisCalls.call(() -> redis.srem(PROFILES, nickKey)));
         return RedisCalls.done(profile.thenCombine(RedisCalls.call(() -> redis.hdel(AWAY, nickKey)), (a, b) -> null));
     }
 

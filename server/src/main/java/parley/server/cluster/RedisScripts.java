@@ -56,6 +56,18 @@ final class RedisScripts {
             if v and tonumber(v) >= tonumber(ARGV[1]) then return 0 end
             redis.call('HSET', KEYS[1], 'v', ARGV[1], 'doc', ARGV[2])
             return 1""";
+    /** The profiles of every user whose nickname is held; profiles of nicknames nobody holds are forgotten. */
+    static final String PROFILES = """
+            local out = {}
+            for _, k in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+              local p = redis.call('GET', ARGV[1] .. 'profile:' .. k)
+              if p and redis.call('EXISTS', ARGV[1] .. 'nick:' .. k) == 1 then
+                table.insert(out, p)
+              else
+                redis.call('SREM', KEYS[1], k)
+              end
+            end
+            return out""";
     /** The member seated longest whose seat is still there; seats that went are forgotten on the way. */
     static final String LONGEST_MEMBER = """
             for _, nk in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do

@@ -191,7 +191,7 @@ final class SharedControl {
         }
         String nick = user.nick();
         var profile = new Backplane.Profile(nick, user.peer().address(), user.peer().secure(), user.connectedAt(),
-                user.activeAt(), user.away(), rooms, hidden);
+                user.activeAt(), user.away(), rooms, hidden, user.isDropped(), node);
         profileWrittenAt.put(user, user.activeAt());
         String json = ControlJson.encode(profile);
         inBackground.accept(() -> store.saveProfile(Names.key(nick), json, profile.away(), PROFILE_TTL_MILLIS));

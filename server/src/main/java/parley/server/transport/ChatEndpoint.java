@@ -73,6 +73,10 @@ public final class ChatEndpoint extends Endpoint {
         WebSocketPeer opened = new WebSocketPeer(session, address, limits.maxOutboundBytes(), peers.timers(), metrics);
         peer = opened;
         peers.add(opened);
+        if (peers.isDraining()) {
+            opened.close(CloseCodes.SERVICE_RESTART, "service restart: reconnect now");
+            return;
+        }
         List<String> token = session.getRequestParameterMap().get("resume");
         String resumeToken = token == null || token.isEmpty() ? null : token.get(0);
         RequestGuard guard = new RequestGuard(limits.ratePerSecond(), limits.burst(), limits.maxRefusedInARow(),

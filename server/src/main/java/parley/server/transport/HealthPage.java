@@ -11,19 +11,25 @@ import java.util.TreeMap;
 
 /**
  * {@code GET /health} on the chat's port: a JSON object of the chat's facts for load balancers and operators.
- * Status 200 while the server can do all it should, 503 when a cluster node cannot reach the others.
+ * Status 200 while the server can do all it should, 503 when a cluster node cannot reach the others or the server
+ * drains for a restart (load balancers then send nobody new).
  */
 final class HealthPage extends HttpHandler {
     private final Chat chat;
+    private final PeerRegistry peers;
 
-    HealthPage(Chat chat) {
+    HealthPage(Chat chat, PeerRegistry peers) {
         this.chat = chat;
+        this.peers = peers;
     }
 
     @Override
     public void service(Request request, Response response) throws Exception {
         Map<String, Object> facts = new TreeMap<>(chat.health());
-        boolean healthy = !Boolean.FALSE.equals(facts.get("clusterReachable"));
+        if (peers.isDraining()) {
+            facts.put("draining", true);
+        }
+        boolean healthy = !Boolean.FALSE.equals(facts.get("clusterReachable")) && !peers.isDraining();
         StringBuilder json = new StringBuilder("{");
         facts.forEach((name, value) -> {
             if (json.length() > 1) {

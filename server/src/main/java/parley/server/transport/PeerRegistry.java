@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 final class PeerRegistry {
     private static final Logger log = LoggerFactory.getLogger(PeerRegistry.class);
     private final Set<WebSocketPeer> peers = ConcurrentHashMap.newKeySet();
+    /** Set when the server drains for a restart: new connections are sent on at once. */
+    private volatile boolean draining;
     private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, runnable -> {
         Thread thread = new Thread(runnable, "parley-heartbeat");
         thread.setDaemon(true);
@@ -38,6 +40,14 @@ final class PeerRegistry {
 
     Set<WebSocketPeer> peers() {
         return peers;
+    }
+
+    boolean isDraining() {
+        return draining;
+    }
+
+    void draining() {
+        draining = true;
     }
 
     ScheduledExecutorService timers() {

@@ -11,6 +11,7 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
 import org.glassfish.tyrus.spi.WebSocketEngine;
+import parley.protocol.CloseCodes;
 import parley.server.access.Access;
 import parley.server.chat.Chat;
 import parley.server.metrics.Metrics;
@@ -39,12 +40,16 @@ public final class WebSocketServer {
     private final NetworkListener listener;
     private final ChatContainer container;
     private final PeerRegistry peers;
+    /** Null without {@code --admin-token-file}. */
+    private final AdminApi admin;
 
-    private WebSocketServer(HttpServer http, NetworkListener listener, ChatContainer container, PeerRegistry peers) {
+    private WebSocketServer(HttpServer http, NetworkListener listener, ChatContainer container, PeerRegistry peers,
+                            AdminApi admin) {
         this.http = http;
         this.listener = listener;
         this.container = container;
         this.peers = peers;
+        this.admin = admin;
     }
 
     /**
@@ -65,12 +70,16 @@ public final class WebSocketServer {
      */
     public static WebSocketServer start(String host, int port, Chat chat, EventRouter router, TransportLimits limits,
                                         Access access, TlsSettings tls) throws IOException {
-        return start(host, port, chat, router, limits, access, tls, Metrics.off());
+        return start(host, port, chat, router, limits, access, tls, Metrics.off(), null);
     }
 
-    /** Binds and starts serving, counting what operators watch ({@code /metrics} when metrics are on). */
+    /**
+     * Binds and starts serving, counting what operators watch ({@code /metrics} when metrics are on), with the
+     * administrators' API when {@code admin} is not null.
+     */
     public static WebSocketServer start(String host, int port, Chat chat, EventRouter router, TransportLimits limits,
-                                        Access access, TlsSettings tls, Metrics metrics) throws IOException {
+                                        Access access, TlsSettings tls, Metrics metrics, AdminSettings admin)
+            throws IOException {
         initializeSocketClosing();
         ChatContainer container = new ChatContainer(limits);
         PeerRegistry peers = new PeerRegistry();
@@ -94,10 +103,14 @@ public final class WebSocketServer {
         // Last, because it goes below everything the others placed: it sees a socket before TLS does.
         listener.registerAddOn(ConnectionGuard.addOn(limits, peers.timers(), access.proxies()));
         http.addListener(listener);
-        http.getServerConfiguration().addHttpHandler(new HealthPage(chat), "/health");
+        http.getServerConfiguration().addHttpHandler(new HealthPage(chat, peers), "/health");
         if (metrics.isOn()) {
             watch(metrics, chat, peers);
             http.getServerConfiguration().addHttpHandler(new MetricsPage(metrics), "/metrics");
+        }
+        AdminApi adminApi = admin == null ? null : new AdminApi(chat, admin);
+        if (adminApi != null) {
+            http.getServerConfiguration().addHttpHandler(adminApi, "/admin");
         }
         try {
             container.addEndpoint(ServerEndpointConfig.Builder.create(ChatEndpoint.class, PATH)
@@ -115,7 +128,7 @@ public final class WebSocketServer {
             throw e;
         }
         peers.startHeartbeat(chat, limits);
-        return new WebSocketServer(http, listener, container, peers);
+        return new WebSocketServer(http, listener, container, peers, adminApi);
     }
 
     /** The gauges read when scraped: connections, users, rooms, bytes waiting, and the cluster's state. */
@@ -157,6 +170,18 @@ public final class WebSocketServer {
         return listener.isSecure();
     }
 
+    /**
+     * Drains for a restart: every client is closed with 1012 (service restart), to come back at once, resuming, on
+     * another node; a client that connects meanwhile is closed so too, and {@code /health} answers 503. Users are
+     * dropped, not gone: their sessions wait for them in the cluster.
+     */
+    public void drain() {
+        peers.draining();
+        for (WebSocketPeer peer : peers.peers()) {
+            peer.close(CloseCodes.SERVICE_RESTART, "service restart: reconnect now");
+        }
+    }
+
     /** Tells every client the server is going away (close code 1001), lets the close frames out, and stops. */
     public void stop() {
         peers.stop();
@@ -171,6 +196,9 @@ public final class WebSocketServer {
             http.shutdownNow();
         }
         container.stop();
+        if (admin != null) {
+            admin.stop();
+        }
     }
 
     /** The Tyrus server container: endpoint registry and WebSocket engine, without a network listener of its own. */

@@ -356,6 +356,12 @@ public final class MemoryClusterStore implements ClusterStore {
     }
 
     @Override
+    public CompletionStage<List<String>> profiles() {
+        return answer(() -> shared.profiles.entrySet().stream().filter(entry -> shared.nicks.containsKey(entry.getKey()))
+                .map(Map.Entry::getValue).toList());
+    }
+
+    @Override
     public CompletionStage<Void> deleteProfile(String nickKey) {
         return answer(() -> {
             shared.profiles.remove(nickKey);
