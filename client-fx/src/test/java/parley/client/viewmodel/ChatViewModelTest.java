@@ -17,6 +17,7 @@ import parley.protocol.ServerEvent.Presence;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -387,6 +388,25 @@ class ChatViewModelTest {
         assertThat(texts()).contains("Connection lost: connection lost: reset");
         scheduler.runDue();
         assertThat(connection.resumeTokens()).containsExactly(null, "token-1");
+    }
+
+    @Test
+    void aRestartingServerIsLeftForAnotherAtOnceWithinTwoSecondsResuming() {
+        connectAndWelcome("ann");
+        join("lobby", "ann", "bob");
+
+        connection.restart("the server closed the connection (1012: service restart: reconnect now)");
+
+        assertThat(model.session().reconnectingProperty().get()).isTrue();
+        assertThat(scheduler.waiting()).singleElement().satisfies(delay ->
+                assertThat(delay).isLessThanOrEqualTo(Duration.ofSeconds(2)));
+        assertThat(model.session().statusProperty().get()).startsWith("The server restarts: reconnecting in");
+        assertThat(model.joinedRooms()).containsExactly("lobby");
+        scheduler.runDue();
+        assertThat(connection.resumeTokens()).containsExactly(null, "token-1");
+        connection.fail("connection refused");
+        assertThat(model.session().statusProperty().get()).as("a failed try backs off as usual")
+                .isEqualTo("Reconnecting in 0.5 s (attempt 1)");
     }
 
     @Test

@@ -48,6 +48,11 @@ final class FakeChatConnection implements ChatConnection {
         listener.onStateChanged(ConnectionState.FAILED, why);
     }
 
+    /** The server closed with 1012: it restarts. */
+    void restart(String why) {
+        listener.onStateChanged(ConnectionState.RESTARTING, why);
+    }
+
     void serverSends(ServerEvent... events) {
         for (ServerEvent event : events) {
             listener.onEvent(event);

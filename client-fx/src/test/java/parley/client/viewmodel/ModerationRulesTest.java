@@ -165,6 +165,18 @@ class ModerationRulesTest {
     }
 
     @Test
+    void aNoticeShowsInEveryConversationOrInItsRoomSetApart() {
+        model.openPrivate("bob");
+        connection.serverSends(new ServerEvent.Notice("Restart at 18:00", NOW, null));
+        connection.serverSends(new ServerEvent.Notice("Be nice", NOW, "lobby"));
+
+        var bob = model.conversations().stream().filter(c -> c.name().equals("bob")).findFirst().orElseThrow();
+        assertThat(bob.lines()).extracting(LogLine::text).containsExactly("Restart at 18:00");
+        assertThat(lobby().lines()).filteredOn(line -> line.kind() == LogLine.Kind.NOTICE).extracting(LogLine::text)
+                .containsExactly("Restart at 18:00", "Be nice");
+    }
+
+    @Test
     void commandsForFeaturesTheServerDoesNotAnnounceAreRefusedHere() {
         // A server of the first version announces nothing.
         connection.serverSends(new ServerEvent.Welcome("ann", 1, "token-2", false, null, null, null));
