@@ -199,6 +199,10 @@ public final class ParleyServer implements Callable<Integer> {
             description = "A load balancer whose X-Forwarded-For (or X-Real-IP) names the client; repeatable (default: none, the headers are ignored).")
     List<String> trustedProxies = new ArrayList<>();
 
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:PARLEY_LOG_FORMAT:-text}",
+            description = "Log lines for people (text) or one JSON object per line for log shippers (json) (default: ${DEFAULT-VALUE}).")
+    String logFormat;
+
     @Option(names = "--no-metrics", description = "Do not count for Prometheus: no /metrics page (default: on).")
     boolean noMetrics;
 
@@ -346,6 +350,10 @@ public final class ParleyServer implements Callable<Integer> {
         Access access;
         TlsSettings tls;
         try {
+            if (!logFormat.equalsIgnoreCase("text") && !logFormat.equalsIgnoreCase("json")) {
+                throw new IllegalArgumentException("--log-format must be text or json");
+            }
+            LogSetup.useJson(logFormat.equalsIgnoreCase("json"));
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("--port must be 0-65535");
             }

@@ -147,7 +147,8 @@ public final class ChatEndpoint extends Endpoint {
             if (closedMeanwhile) {
                 chat.drop(connected, opened);
             }
-            log.debug("{} connected as {}{}", opened, connected.nick(), resumed != null ? " (resumed)" : "");
+            log.atDebug().addKeyValue("address", opened.address()).addKeyValue("nick", connected.nick())
+                    .addKeyValue("resumed", resumed != null).log("{} connected as {}", opened, connected.nick());
             return connected;
         }));
     }
@@ -191,7 +192,9 @@ public final class ChatEndpoint extends Endpoint {
             log.error("{} could not leave the chat", closed, e);
             return;
         }
-        log.debug("{} closed with {}: {}", closed, code, quit ? "left" : "dropped");
+        log.atDebug().addKeyValue("address", closed.address()).addKeyValue("nick", closing.nick())
+                .addKeyValue("code", code).addKeyValue("left", quit)
+                .log("{} closed with {}: {}", closed, code, quit ? "left" : "dropped");
     }
 
     @Override
