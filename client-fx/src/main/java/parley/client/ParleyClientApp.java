@@ -88,6 +88,8 @@ public final class ParleyClientApp extends Application {
         var scene = new Scene(view.root(), 1180, 740);
         scene.getStylesheets().add(ParleyClientApp.class.getResource(ChatView.STYLESHEET).toExternalForm());
         stage.setScene(scene);
+        stage.getIcons().add(new javafx.scene.image.Image(
+                ParleyClientApp.class.getResource("/parley/client/view/parley.png").toExternalForm()));
         stage.titleProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
             int unread = model.totalUnreadProperty().get();
             String nick = model.myNickProperty().get();
