@@ -171,12 +171,14 @@ public final class WebSocketServer {
     }
 
     /**
-     * Drains for a restart: every client is closed with 1012 (service restart), to come back at once, resuming, on
-     * another node; a client that connects meanwhile is closed so too, and {@code /health} answers 503. Users are
+     * Drains for a restart: the port stops accepting (a load balancer's next connect fails at once and goes to
+     * another node), and every client is closed with 1012 (service restart), to come back at once, resuming, on
+     * another node; a client that still gets in is closed so too, and {@code /health} answers 503. Users are
      * dropped, not gone: their sessions wait for them in the cluster.
      */
     public void drain() {
         peers.draining();
+        listener.getTransport().unbindAll();
         for (WebSocketPeer peer : peers.peers()) {
             peer.close(CloseCodes.SERVICE_RESTART, "service restart: reconnect now");
         }
