@@ -107,9 +107,34 @@ class LimitsIntegrationTest {
         assertThat(limited.code()).isEqualTo(429);
         assertThat(limited.reason()).isEqualTo("RATE_LIMITED");
         assertThat(limited.retryAfterMs()).isBetween(1L, 1000L);
+        assertThat(limited.ref()).as("the refusal names the request").isEqualTo("6");
         Thread.sleep(limited.retryAfterMs());
         client.sendText("{\"type\":\"rooms\",\"ref\":\"later\"}");
         assertThat(client.await(ServerEvent.Ok.class).ref()).isEqualTo("later");
+    }
+
+    @Test
+    void aClientThatPipelines70RequestsCanTellWhichWereRefused() throws Exception {
+        start(ChatLimits.defaults(), TransportLimits.defaults().withRate(1, 40, 0));
+        var client = raw();
+
+        for (int i = 1; i <= 70; i++) {
+            client.sendText("{\"type\":\"rooms\",\"ref\":\"" + i + "\"}");
+        }
+
+        java.util.Set<String> answered = new java.util.HashSet<>();
+        int refused = 0;
+        while (answered.size() < 70) {
+            ServerEvent answer = client.await(ServerEvent.class, event -> event instanceof ServerEvent.Ok
+                    || event instanceof ServerEvent.Error);
+            String ref = answer instanceof ServerEvent.Ok ok ? ok.ref() : ((ServerEvent.Error) answer).ref();
+            if (answer instanceof ServerEvent.Error error) {
+                assertThat(error.reason()).isEqualTo("RATE_LIMITED");
+                refused++;
+            }
+            assertThat(answered.add(ref)).as("each request is answered once, under its own ref: " + ref).isTrue();
+        }
+        assertThat(refused).as("40 in the burst, and perhaps one more token meanwhile").isBetween(29, 30);
     }
 
     @Test

@@ -85,6 +85,31 @@ public final class EventCodec {
         return Map.copyOf(byType);
     }
 
+    /**
+     * The {@code ref} of a client frame, read without building the rest, for a refusal that reads no further (a
+     * request over the rate): null when the frame has none, or is not a JSON object as far as it was read.
+     */
+    public String refOf(String text) {
+        try (JsonParser parser = parsers.createParser(new StringReader(text))) {
+            if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
+                return null;
+            }
+            for (JsonParser.Event event = parser.next(); event == JsonParser.Event.KEY_NAME; event = parser.next()) {
+                String key = parser.getString();
+                JsonParser.Event value = parser.next();
+                if (REF_KEY.equals(key)) {
+                    return value == JsonParser.Event.VALUE_STRING ? parser.getString() : null;
+                }
+                if (value == JsonParser.Event.START_OBJECT || value == JsonParser.Event.START_ARRAY) {
+                    skipNested(parser, value == JsonParser.Event.START_OBJECT);
+                }
+            }
+            return null;
+        } catch (ProtocolException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Decodes one frame sent by a server. */
     public ServerEvent decodeServerEvent(String text) throws ProtocolException {
         try {

@@ -254,6 +254,20 @@ class EventCodecTest {
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.ref()).isEqualTo("r9"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"type\":\"say\",\"ref\":\"r7\",\"room\":\"x\"}",
+            "{\"x\":{\"ref\":\"inner\",\"a\":[1,{\"b\":2}]},\"ref\":\"r7\",\"type\":5}",
+            "{\"ref\":\"r7\",\"broken\":"})
+    void theRefOfAFrameIsFoundWithoutReadingTheRest(String frame) {
+        assertThat(codec.refOf(frame)).isEqualTo("r7");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "[]", "not json", "{\"ref\":7}", "{\"type\":\"say\"}", "{\"x\":[[[", "\"ref\""})
+    void aFrameWithoutAReadableRefHasNone(String frame) {
+        assertThat(codec.refOf(frame)).isNull();
+    }
+
     private void assertRefused(String frame, ErrorReason reason) {
         assertThatThrownBy(() -> codec.decodeClientEvent(frame))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason()).isEqualTo(reason));

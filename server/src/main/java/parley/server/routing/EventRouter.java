@@ -85,7 +85,8 @@ public final class EventRouter {
     Request read(String frame, long retryAfterMs) {
         if (retryAfterMs > 0) {
             metrics.request(UNREAD);
-            return new Request(null, null, Outcome.refused(ErrorReason.RATE_LIMITED,
+            // Only the ref is read: the refusal names the request, and a flood costs no more than that.
+            return new Request(null, codec.refOf(frame), Outcome.refused(ErrorReason.RATE_LIMITED,
                     "too many requests; try again in " + retryAfterMs + " ms"), retryAfterMs, System.nanoTime());
         }
         try {
@@ -119,7 +120,7 @@ public final class EventRouter {
             user.peer().close(INTERNAL_ERROR, "internal error");
         } else if (request.retryAfterMs() > 0) {
             metrics.error(ErrorReason.RATE_LIMITED.name());
-            user.peer().send(codec.encode(ServerEvent.Error.retryLater(null, ErrorReason.RATE_LIMITED,
+            user.peer().send(codec.encode(ServerEvent.Error.retryLater(request.ref(), ErrorReason.RATE_LIMITED,
                     outcome.message(), request.retryAfterMs())));
             afterRefusal(user, guard);
         } else {
