@@ -35,7 +35,7 @@ final class UpgradedReadFilter extends BaseFilter {
     private static final Attribute<org.glassfish.tyrus.spi.Connection> WEBSOCKET = tyrusAttribute("TYRUS_CONNECTION");
     private static final Attribute<TaskProcessor> TASKS = tyrusAttribute("TASK_PROCESSOR");
     /** Grizzly's own attribute for the request in progress (attributes are one per name: this finds it). */
-    private static final Attribute<Object> UPGRADE_REQUEST =
+    static final Attribute<Object> UPGRADE_REQUEST =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
 
     /** Installs the filter right after the frame limit. */
@@ -47,6 +47,9 @@ final class UpgradedReadFilter extends BaseFilter {
             }
         };
     }
+
+    /** Reads that took the shortcut, for the test that it is taken. A striped add per read, not per frame sent. */
+    static final java.util.concurrent.atomic.LongAdder SHORTCUT_READS = new java.util.concurrent.atomic.LongAdder();
 
     /** Whether frames take the shortcut; false when Tyrus's internals could not be reached. */
     static boolean isActive() {
@@ -67,6 +70,7 @@ final class UpgradedReadFilter extends BaseFilter {
             return ctx.getInvokeAction();
         }
         UPGRADE_REQUEST.remove(connection);
+        SHORTCUT_READS.increment();
         Buffer buffer = ctx.getMessage();
         ReadHandler reader = websocket.getReadHandler();
         if (buffer.isComposite()) {

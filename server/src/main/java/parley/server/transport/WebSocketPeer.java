@@ -135,6 +135,16 @@ final class WebSocketPeer implements Peer {
         }
     }
 
+    /** Whether ready-made frames go straight to the socket (the fast path), not through Tyrus. */
+    boolean writesDirectly() {
+        return writer != null;
+    }
+
+    /** The Grizzly connection under this peer, or null when it could not be reached. */
+    Connection<SocketAddress> connection() {
+        return connection;
+    }
+
     /** Bytes queued for this client and not yet written. */
     long pendingBytes() {
         return pendingBytes.get();

@@ -161,6 +161,11 @@ public final class WebSocketServer {
         }
     }
 
+    /** The open connections (tests look at what path their frames take). */
+    java.util.Set<WebSocketPeer> openPeers() {
+        return peers.peers();
+    }
+
     public int port() {
         return listener.getPort();
     }
