@@ -70,9 +70,11 @@ public final class ChatEndpoint extends Endpoint {
         session.setMaxTextMessageBufferSize(limits.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(1024);
         String address = session instanceof TyrusSession tyrus ? tyrus.getRemoteAddr() : "?";
-        WebSocketPeer opened = new WebSocketPeer(session, address, limits.maxOutboundBytes(), peers.timers(), metrics);
+        WebSocketPeer opened = new WebSocketPeer(session, address, limits.maxOutboundBytes(),
+                limits.pongTimeout().toMillis(), peers.timers(), metrics);
         peer = opened;
         peers.add(opened);
+        opened.whenCutOff(() -> cutOff(opened));
         if (peers.isDraining()) {
             opened.close(CloseCodes.SERVICE_RESTART, "service restart: reconnect now");
             return;
@@ -174,6 +176,17 @@ public final class ChatEndpoint extends Endpoint {
             peers.timers().execute(() -> leave(closing, closed, code));
         } else {
             leave(closing, closed, code);
+        }
+    }
+
+    /** The server closed the connection before its socket ends: the user is out of the chat at once. */
+    private void cutOff(WebSocketPeer closed) {
+        ChatUser closing;
+        synchronized (this) {
+            closing = user;
+        }
+        if (closing != null) {
+            leave(closing, closed, closed.serverCloseCode());
         }
     }
 

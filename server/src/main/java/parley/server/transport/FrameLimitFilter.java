@@ -164,7 +164,7 @@ final class FrameLimitFilter extends BaseFilter {
         tracker.refused = true;
         WebSocketPeer peer = WebSocketPeer.of(connection);
         if (peer != null) {
-            peer.closeAndCut(CloseCodes.SLOW_CONSUMER, "slow consumer: stopped reading");
+            peer.closeSlowConsumer();
         } else {
             connection.terminateSilently();
         }

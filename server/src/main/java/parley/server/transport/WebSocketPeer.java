@@ -12,6 +12,9 @@ import org.glassfish.grizzly.asyncqueue.WritableMessage;
 import org.glassfish.grizzly.filterchain.FilterChain;
 import org.glassfish.grizzly.ssl.SSLBaseFilter;
 import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.grizzly.asyncqueue.AsyncWriteQueueRecord;
+import org.glassfish.grizzly.asyncqueue.TaskQueue;
+import org.glassfish.grizzly.nio.NIOConnection;
 import org.glassfish.grizzly.nio.NIOTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +27,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,6 +64,10 @@ final class WebSocketPeer implements Peer {
     private final ScheduledExecutorService timers;
     private final AtomicLong pendingBytes = new AtomicLong();
     private final Metrics metrics;
+    /** What the connection's owner does when the server closes it for good ahead of the socket's end. */
+    private volatile Runnable whenCutOff = () -> { };
+    /** How long a slow consumer's close frame may take to go out before the socket is cut (the ping timeout). */
+    private final long closeTimeoutMillis;
     /** The client's address (behind a trusted proxy, the one it forwarded). */
     private final String address;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -69,9 +77,10 @@ final class WebSocketPeer implements Peer {
     private volatile long lastPingAt;
 
     @SuppressWarnings("unchecked")
-    WebSocketPeer(Session session, String remoteAddress, long maxOutboundBytes, ScheduledExecutorService timers,
-                  Metrics metrics) {
+    WebSocketPeer(Session session, String remoteAddress, long maxOutboundBytes, long closeTimeoutMillis,
+                  ScheduledExecutorService timers, Metrics metrics) {
         this.metrics = metrics;
+        this.closeTimeoutMillis = closeTimeoutMillis;
         this.session = session;
         this.connection = (Connection<SocketAddress>) GrizzlyConnections.of(session);
         // Ready-made frames go straight to the socket, which is only right without TLS: encrypted connections
@@ -181,7 +190,7 @@ final class WebSocketPeer implements Peer {
             if (!slowConsumer.getAndSet(true)) {
                 log.info("Closing {}: slow consumer, more than {} bytes waiting", id, maxOutboundBytes);
                 // Not here: this send may run inside a room's fan-out, and closing changes the room.
-                timers.execute(() -> closeAndCut(CloseCodes.SLOW_CONSUMER, "slow consumer: stopped reading"));
+                timers.execute(this::closeSlowConsumer);
             }
             return false;
         }
@@ -228,6 +237,57 @@ final class WebSocketPeer implements Peer {
     }
 
     /** Closes with a code, then cuts the connection shortly after whether or not the client read it. */
+    /**
+     * The client stopped reading and its queue overflowed. It is told why whenever it can still hear it: the
+     * frames that have not started to go out are dropped, the 4000 close goes right behind the frame in flight, and
+     * the socket is kept until that close is written or the close timeout has passed; only then is it cut. Memory
+     * stays bounded meanwhile: nothing more is queued for it. Over TLS, where frames cannot be dropped from under
+     * the encryption, the close goes through Tyrus and the socket is cut soon after.
+     */
+    void closeSlowConsumer() {
+        if (writer == null || !(connection instanceof NIOConnection nio)) {
+            closeAndCut(CloseCodes.SLOW_CONSUMER, SLOW_CONSUMER_REASON);
+            return;
+        }
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        serverCloseCode = CloseCodes.SLOW_CONSUMER;
+        // The user is out of the chat now (dropped, may resume), not when the socket ends, up to a timeout later.
+        whenCutOff.run();
+        TaskQueue<AsyncWriteQueueRecord> queue = nio.getAsyncWriteQueue();
+        var dropped = new IOException("dropped: the client stopped reading");
+        for (AsyncWriteQueueRecord record : List.copyOf(queue.getQueue())) {
+            if (queue.remove(record)) {
+                queue.releaseSpace((int) record.getBytesToReserve());
+                record.notifyFailure(dropped);
+            }
+        }
+        LingeringClose.writeThenClose(connection, Buffers.wrap(connection.getMemoryManager(),
+                closeFrame(CloseCodes.SLOW_CONSUMER, SLOW_CONSUMER_REASON)), timers);
+        timers.schedule(connection::terminateSilently, Math.max(LingeringClose.LINGER_MILLIS, closeTimeoutMillis),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private static final String SLOW_CONSUMER_REASON = "slow consumer: stopped reading";
+
+    /** Runs when the server closes the connection ahead of the socket's end (a slow consumer). */
+    void whenCutOff(Runnable action) {
+        whenCutOff = action;
+    }
+
+    /** An unmasked close frame, as a server sends it. */
+    static byte[] closeFrame(int closeCode, String reason) {
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        byte[] frame = new byte[4 + text.length];
+        frame[0] = (byte) 0x88;
+        frame[1] = (byte) (2 + text.length);
+        frame[2] = (byte) (closeCode >> 8);
+        frame[3] = (byte) closeCode;
+        System.arraycopy(text, 0, frame, 4, text.length);
+        return frame;
+    }
+
     void closeAndCut(int closeCode, String reason) {
         close(closeCode, reason);
         if (connection != null) {
