@@ -37,7 +37,7 @@ public final class ParleyBench implements Callable<Integer> {
             + " Another node of a cluster measures delivery across nodes.")
     URI listenUrl;
 
-    @Option(names = "--scenario", required = true, description = "fanout | whispers | idle | storm")
+    @Option(names = "--scenario", required = true, description = "fanout | whispers | idle | storm | restart")
     String scenario;
 
     @Option(names = "--clients", defaultValue = "100", description = "Connections (default: ${DEFAULT-VALUE}).")
@@ -68,6 +68,13 @@ public final class ParleyBench implements Callable<Integer> {
             description = "Pid of a server on this machine, for CPU per delivery and memory (default: none).")
     long serverPid;
 
+    @Option(names = "--restart", description = "In restart: a shell command that restarts the server, or kills one node"
+            + " of a cluster (run with sh -c once every user is in; the users come back through --url).")
+    String restartCommand;
+
+    @Option(names = "--rooms", defaultValue = "100", description = "Rooms in restart (default: ${DEFAULT-VALUE}).")
+    int rooms;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -87,6 +94,7 @@ public final class ParleyBench implements Callable<Integer> {
             case "whispers" -> whispers(out, server);
             case "idle" -> idle(out, server);
             case "storm" -> storm(out);
+            case "restart" -> restart(out);
             default -> {
                 spec.commandLine().getErr().println("parley-bench: unknown scenario " + scenario);
                 yield 2;
@@ -218,6 +226,88 @@ public final class ParleyBench implements Callable<Integer> {
                 timeToJoined.getValueAtPercentile(50) / 1000.0, timeToJoined.getValueAtPercentile(99) / 1000.0,
                 timeToJoined.getMaxValue() / 1000.0);
         all.forEach(BenchClient::close);
+        return 0;
+    }
+
+    /**
+     * Users in rooms, the server restarted under them (--restart), and the time until 99 % of them, then all, are
+     * back in their rooms: resumed, or as a new session of a server that forgot them.
+     */
+    private int restart(PrintWriter out) throws Exception {
+        if (restartCommand == null) {
+            spec.commandLine().getErr().println("parley-bench: restart needs --restart COMMAND");
+            return 2;
+        }
+        var timer = Executors.newScheduledThreadPool(2);
+        var backAfter = new Histogram(3);
+        var resumed = new AtomicLong();
+        var fresh = new AtomicLong();
+        ReturningUser.Observer observer = new ReturningUser.Observer() {
+            @Override
+            public void stored(String room, int id) {
+            }
+
+            @Override
+            public void duplicate() {
+            }
+
+            @Override
+            public void leaveSeen() {
+            }
+
+            @Override
+            public void back(long nanos, boolean sameSession) {
+                (sameSession ? resumed : fresh).incrementAndGet();
+                synchronized (backAfter) {
+                    backAfter.recordValue(nanos / 1_000_000);
+                }
+            }
+
+            @Override
+            public void restarted() {
+            }
+        };
+        List<ReturningUser> users = new ArrayList<>();
+        String run = Long.toString(System.currentTimeMillis() % 100_000, 36);
+        for (int i = 0; i < clients; i += concurrency) {
+            List<CompletableFuture<Void>> batch = new ArrayList<>();
+            for (int j = i; j < Math.min(clients, i + concurrency); j++) {
+                var user = new ReturningUser(http, url, timer, observer, "r" + run + "-" + j, ROOM + (j % rooms));
+                users.add(user);
+                batch.add(user.inRoom);
+                user.connect();
+            }
+            CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        }
+        out.printf(Locale.ROOT, "restart: %d users in %d rooms; restarting with: %s%n", users.size(), rooms, restartCommand);
+        out.flush();
+        long start = System.nanoTime();
+        int exit = new ProcessBuilder("sh", "-c", restartCommand).inheritIO().start().waitFor();
+        double commandSeconds = (System.nanoTime() - start) / 1e9;
+        // The users notice on their own; until they do, they still count as in their rooms.
+        Thread.sleep(500);
+        long ninetyNine = -1;
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long back = 0;
+        while (System.nanoTime() < until) {
+            back = users.stream().filter(user -> user.inRoomNow).count();
+            if (ninetyNine < 0 && back * 100 >= users.size() * 99L) {
+                ninetyNine = System.nanoTime();
+            }
+            if (back == users.size()) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        long all = System.nanoTime();
+        out.printf(Locale.ROOT, "restart command took %.1f s (exit %d); 99%% back in their rooms after %.1f s, %s%n",
+                commandSeconds, exit, ninetyNine < 0 ? Double.NaN : (ninetyNine - start) / 1e9,
+                back == users.size() ? String.format(Locale.ROOT, "all after %.1f s", (all - start) / 1e9)
+                        : (users.size() - back) + " not back after 120 s");
+        out.printf(Locale.ROOT, "resumed %d, new sessions %d; each user's time from losing its connection to its room: "
+                        + "p50 %.1f s, p99 %.1f s%n", resumed.get(), fresh.get(),
+                backAfter.getValueAtPercentile(50) / 1000.0, backAfter.getValueAtPercentile(99) / 1000.0);
+        timer.shutdownNow();
         return 0;
     }
 
