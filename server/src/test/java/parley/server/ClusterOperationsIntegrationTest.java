@@ -9,14 +9,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import parley.protocol.EventCodec;
 import parley.protocol.ServerEvent;
 import parley.server.access.Access;
 import parley.server.access.Password;
-import parley.server.chat.ChatLimits;
 import parley.server.chat.ChatService;
-import parley.server.cluster.ClusterBackplane;
-import parley.server.cluster.RedisClusterStore;
 import parley.server.metrics.Metrics;
 import parley.server.transport.AdminSettings;
 import parley.server.transport.TransportLimits;
@@ -28,8 +24,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,11 +61,7 @@ class ClusterOperationsIntegrationTest {
     void startNodes() throws Exception {
         TestRedis.flush(redisPort);
         for (int i = 0; i < 2; i++) {
-            var codec = new EventCodec();
-            var store = new RedisClusterStore("redis://127.0.0.1:" + redisPort, Duration.ofMillis(500), 100_000);
-            var chat = new ChatService(codec, ChatLimits.defaults(), Clock.systemUTC(),
-                    ClusterBackplane.withOwnThreads(codec, ChatLimits.defaults(), store, Duration.ofSeconds(2)));
-            chat.start();
+            ChatService chat = TestRedis.node(redisPort);
             chats.add(chat);
             var admin = new AdminSettings(Password.of(TOKEN), Access.defaultThrottle(), () -> { });
             servers.add(ParleyServer.start("127.0.0.1", 0, chat, TransportLimits.defaults(), Access.open(), null,

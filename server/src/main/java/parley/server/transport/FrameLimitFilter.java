@@ -16,7 +16,6 @@ import org.glassfish.grizzly.nio.NIOConnection;
 import org.glassfish.grizzly.ssl.SSLBaseFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import parley.protocol.CloseCodes;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -144,13 +143,7 @@ final class FrameLimitFilter extends BaseFilter {
         Connection<?> connection = ctx.getConnection();
         log.info("Closing a connection from {} with {}: {}", connection.getPeerAddress(), closeCode, reason);
         tracker.refused = true;
-        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
-        byte[] frame = new byte[4 + text.length];
-        frame[0] = (byte) 0x88;
-        frame[1] = (byte) (2 + text.length);
-        frame[2] = (byte) (closeCode >> 8);
-        frame[3] = (byte) closeCode;
-        System.arraycopy(text, 0, frame, 4, text.length);
+        byte[] frame = WebSocketPeer.closeFrame(closeCode, reason);
         WebSocketPeer peer = WebSocketPeer.of(connection);
         if (peer != null) {
             peer.closedByTransport(closeCode);
