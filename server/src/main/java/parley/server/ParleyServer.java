@@ -38,7 +38,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** The server's command line: reads the options, wires chat, router and transport, and runs until stopped. */
 @Command(name = "parley-server", mixinStandardHelpOptions = true, version = "Parley server 1.0, protocol v1",
@@ -422,81 +421,5 @@ public final class ParleyServer implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(stopping::stop, "parley-shutdown"));
         stopping.awaitStopped();
         return 0;
-    }
-
-    /**
-     * How the server stops, on SIGTERM or an administrator's drain, once. A server alone closes every connection
-     * with 1001: its users leave. A cluster node drains: its clients are closed with 1012 and come back at once,
-     * resuming, on other nodes; the node keeps renewing their sessions until every user has moved (or the grace
-     * period is over), so that nobody sees them leave, and then stops.
-     */
-    static final class Stopping {
-        private final ChatService chat;
-        private final boolean inCluster;
-        private final Duration grace;
-        private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
-        private final CountDownLatch stopped = new CountDownLatch(1);
-        private volatile WebSocketServer server;
-
-        Stopping(ChatService chat, boolean inCluster, Duration grace) {
-            this.chat = chat;
-            this.inCluster = inCluster;
-            this.grace = grace;
-        }
-
-        void serving(WebSocketServer started) {
-            this.server = started;
-        }
-
-        /** Stops once; a second call (SIGTERM during a drain) waits for the first. */
-        void stop() {
-            if (!started.compareAndSet(false, true)) {
-                awaitStopped();
-                return;
-            }
-            if (inCluster) {
-                log.info("Draining: clients reconnect to other nodes (close 1012); stopping once every user has moved");
-                server.drain();
-                long until = System.nanoTime() + grace.toNanos();
-                while (usersHere() > 0 && System.nanoTime() < until) {
-                    sleep(100);
-                }
-                log.info("Drained: {} users still here", usersHere());
-            } else {
-                log.info("Stopping: closing connections with 1001 (going away)");
-            }
-            server.stop();
-            chat.close();
-            stopped.countDown();
-        }
-
-        /** An administrator's drain: stops, and then the process ends. */
-        void stopAndExit() {
-            Thread stopper = new Thread(() -> {
-                stop();
-                System.exit(0);
-            }, "parley-drain");
-            stopper.start();
-        }
-
-        void awaitStopped() {
-            try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        private int usersHere() {
-            return chat.health().get("users") instanceof Number users ? users.intValue() : 0;
-        }
-
-        private static void sleep(long millis) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }
