@@ -45,7 +45,7 @@ public final class Administration {
             List<String> rooms = user.rooms().stream().map(Room::name).sorted(String.CASE_INSENSITIVE_ORDER).toList();
             users.add(new User(user.nick(), user.peer().address(), rooms, user.connectedAt(), user.peer().secure(),
                     state(user.isDropped()), user.away(), node));
-            nickKeys.add(Names.key(user.nick()));
+            nickKeys.add(user.nickKey());
         }
         return here.backplane.profilesElsewhere().thenApply(elsewhere -> {
             for (Backplane.Profile profile : elsewhere) {

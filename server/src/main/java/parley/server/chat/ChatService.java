@@ -111,7 +111,7 @@ public final class ChatService implements Chat, AutoCloseable {
             if (user.isGone() || user.nick().equals(nick)) {
                 return DONE;
             }
-            if (newKey.equals(Names.key(user.nick()))) {
+            if (newKey.equals(user.nickKey())) {
                 return CompletableFuture.completedFuture(applyRename(user, nick));
             }
             if (here.usersByNickKey.putIfAbsent(newKey, user) != null) {
@@ -210,7 +210,7 @@ public final class ChatService implements Chat, AutoCloseable {
                     here.closeIfUnused(room);
                     return Outcome.done();
                 }
-                String nickKey = Names.key(user.nick());
+                String nickKey = user.nickKey();
                 Outcome refusal = newcomer ? ChatRules.admission(room.control(), room.name(), nickKey,
                         user.peer().address(), key, clock.millis()) : null;
                 if (refusal != null) {
@@ -288,7 +288,7 @@ public final class ChatService implements Chat, AutoCloseable {
                 return room.isClosed() ? here.notHere(name, key) : CompletableFuture.completedFuture(ChatRules.notInRoom(room.name()));
             }
             RoomControl control = room.control();
-            if (control.moderated() && !control.mayAlwaysSpeak(Names.key(user.nick()))) {
+            if (control.moderated() && !control.mayAlwaysSpeak(user.nickKey())) {
                 return CompletableFuture.completedFuture(Outcome.refused(ErrorReason.MODERATED,
                         room.name() + " is moderated: only operators and voiced members may speak"));
             }

@@ -15,6 +15,8 @@ public final class ChatUser {
     private final long serial;
     private volatile Peer peer;
     private volatile String nick;
+    /** The key of {@link #nick} ({@link Names#key}): computed once per name, not at every comparison. */
+    private volatile String nickKey;
     private final Set<Room> rooms = ConcurrentHashMap.newKeySet();
     private final long connectedAt;
     /** The away message, or null while the user is here. */
@@ -40,6 +42,7 @@ public final class ChatUser {
         this.serial = serial;
         this.peer = peer;
         this.nick = nick;
+        this.nickKey = Names.key(nick);
         this.connectedAt = connectedAt;
         this.activeAt = connectedAt;
     }
@@ -79,7 +82,13 @@ public final class ChatUser {
     }
 
     void rename(String newNick) {
+        this.nickKey = Names.key(newNick);
         this.nick = newNick;
+    }
+
+    /** The key of the nickname, as {@link Names#key} gives it. */
+    public String nickKey() {
+        return nickKey;
     }
 
     /** The rooms the user is in here; a concurrent set, safe to read without a monitor. */

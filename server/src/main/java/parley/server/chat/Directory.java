@@ -67,7 +67,7 @@ final class Directory {
             EncodedEvent presence = presence(room, user, ServerEvent.Presence.LEAVE);
             room.sendToListening(presence, user);
             backplane.exited(room, user, presence);
-            dropRole(room, Names.key(user.nick()));
+            dropRole(room, user.nickKey());
         }
         closeIfUnused(room);
     }
@@ -80,7 +80,7 @@ final class Directory {
         room.removeMember(user);
         user.rooms().remove(room);
         backplane.exited(room, user, null);
-        dropRole(room, Names.key(user.nick()));
+        dropRole(room, user.nickKey());
         closeIfUnused(room);
     }
 

@@ -31,7 +31,7 @@ final class Moderation {
             return done(badTopic);
         }
         return inRoom(user, requestedRoom, false, room -> {
-            String nickKey = Names.key(user.nick());
+            String nickKey = user.nickKey();
             if (room.control().topicLocked() && !room.control().isOperator(nickKey)) {
                 return done(Outcome.refused(ErrorReason.NOT_OPERATOR,
                         "the topic of " + room.name() + " is locked: only operators may change it"));
@@ -70,7 +70,7 @@ final class Moderation {
             if (member == null) {
                 return ChatRules.notMember(nick, room.name());
             }
-            if (Names.key(member).equals(Names.key(user.nick()))) {
+            if (Names.key(member).equals(user.nickKey())) {
                 return ChatRules.notYourself("kick");
             }
             put(room, member, List.of(new ServerEvent.Kicked(room.name(), member, user.nick(), because)), control -> control);
@@ -90,7 +90,7 @@ final class Moderation {
         }
         String because = reason == null || reason.isEmpty() ? null : reason;
         String nickKey = Names.key(nick);
-        if (nickKey.equals(Names.key(user.nick()))) {
+        if (nickKey.equals(user.nickKey())) {
             return done(ChatRules.notYourself("ban"));
         }
         return inRoom(user, requestedRoom, true, room -> addressOf(nickKey).thenCombine(member(room, nick),
@@ -148,7 +148,7 @@ final class Moderation {
     CompletionStage<Outcome> invite(ChatUser user, String requestedRoom, String nick) {
         String nickKey = Names.key(Names.normalize(nick));
         return inRoom(user, requestedRoom, false, room -> {
-            if (room.control().inviteOnly() && !room.control().isOperator(Names.key(user.nick()))) {
+            if (room.control().inviteOnly() && !room.control().isOperator(user.nickKey())) {
                 return done(ChatRules.notOperator(room.name()));
             }
             EncodedEvent invited = encode(new ServerEvent.Invited(room.name(), user.nick()));
@@ -199,7 +199,7 @@ final class Moderation {
             if (!room.members().contains(user)) {
                 return room.isClosed() ? here.notHere(name, key) : done(ChatRules.notInRoom(room.name()));
             }
-            if (operatorOnly && !room.control().isOperator(Names.key(user.nick()))) {
+            if (operatorOnly && !room.control().isOperator(user.nickKey())) {
                 return done(ChatRules.notOperator(room.name()));
             }
         }

@@ -129,7 +129,7 @@ public final class Room {
     /** The member of this key here, or null. */
     ChatUser member(String nickKey) {
         for (ChatUser member : members) {
-            if (Names.key(member.nick()).equals(nickKey)) {
+            if (member.nickKey().equals(nickKey)) {
                 return member;
             }
         }
@@ -155,11 +155,27 @@ public final class Room {
             away.putAll(elsewhere.away());
         }
         RoomControl control = this.control;
+        // Few members have a role: each role finds its member, rather than every member computing its key.
         Map<String, String> roles = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (String member : members) {
-            String role = control.roleOf(Names.key(member));
+        Map<String, String> unplaced = new java.util.HashMap<>(control.roles());
+        for (ChatUser member : this.members) {
+            if (unplaced.isEmpty()) {
+                break;
+            }
+            String role = unplaced.remove(member.nickKey());
             if (role != null) {
-                roles.put(member, role);
+                roles.put(member.nick(), role);
+            }
+        }
+        if (!unplaced.isEmpty() && elsewhere != null) {
+            for (String nick : elsewhere.nicks()) {
+                if (unplaced.isEmpty()) {
+                    break;
+                }
+                String role = unplaced.remove(Names.key(nick));
+                if (role != null) {
+                    roles.put(nick, role);
+                }
             }
         }
         return new ServerEvent.Joined(name, members, history.messages(), history.missed(), control.topic(),

@@ -41,7 +41,7 @@ final class Sessions implements Backplane.Here {
         ChatUser user;
         do {
             user = here.newUser(peer, backplane.guestNick());
-        } while (here.usersByNickKey.putIfAbsent(Names.key(user.nick()), user) != null);
+        } while (here.usersByNickKey.putIfAbsent(user.nickKey(), user) != null);
         here.users.add(user);
         synchronized (user) {
             peer.send(here.codec.encode(ServerEvent.Welcome.fresh(user.nick(), newResumeToken(user), here.announced)));
@@ -149,7 +149,7 @@ final class Sessions implements Backplane.Here {
                 here.removeMember(room, user, true);
             }
         }
-        here.usersByNickKey.remove(Names.key(user.nick()), user);
+        here.usersByNickKey.remove(user.nickKey(), user);
         here.users.remove(user);
         String token = user.resumeToken();
         retireToken(user);
@@ -350,7 +350,7 @@ final class Sessions implements Backplane.Here {
                     here.removeMember(room, user, false);
                 }
             }
-            here.usersByNickKey.remove(Names.key(user.nick()), user);
+            here.usersByNickKey.remove(user.nickKey(), user);
             here.users.remove(user);
             retireToken(user);
         }
