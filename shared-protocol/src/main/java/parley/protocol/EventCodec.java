@@ -36,6 +36,7 @@ public final class EventCodec {
     private static final String REF_KEY = "ref";
 
     private final Jsonb jsonb = JsonbBuilder.create();
+    private final QuickEvents quickEvents = new QuickEvents();
     // One factory for all frames: Json.createParser looks the JSON provider up through ServiceLoader on every call.
     private final JsonParserFactory parsers = Json.createParserFactory(Map.of());
     private final Map<String, EventShape> clientShapesByAlias = shapesByAlias(ClientEvent.class);
@@ -43,7 +44,8 @@ public final class EventCodec {
 
     /** Encodes a server event as one JSON object. */
     public String encode(ServerEvent event) {
-        return jsonb.toJson(event);
+        String quick = quickEvents.encode(event);
+        return quick != null ? quick : jsonb.toJson(event);
     }
 
     /** Encodes a client event as one JSON object. */
