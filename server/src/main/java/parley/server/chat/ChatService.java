@@ -278,23 +278,15 @@ public final class ChatService implements Chat, AutoCloseable {
         if (refusal != null) {
             return CompletableFuture.completedFuture(refusal);
         }
-        String key = Names.key(name);
-        Room room = here.roomsByKey.get(key);
-        if (room == null) {
-            return here.notHere(name, key);
-        }
-        synchronized (room) {
-            if (!room.members().contains(user)) {
-                return room.isClosed() ? here.notHere(name, key) : CompletableFuture.completedFuture(ChatRules.notInRoom(room.name()));
-            }
+        return here.asMember(user, name, room -> {
             RoomControl control = room.control();
-            if (control.moderated() && !control.mayAlwaysSpeak(user.nickKey())) {
-                return CompletableFuture.completedFuture(Outcome.refused(ErrorReason.MODERATED,
-                        room.name() + " is moderated: only operators and voiced members may speak"));
-            }
-        }
-        becameActive(user);
-        return backplane.post(room, user, text, kind, clock.millis()).thenApply(Outcome::stored);
+            return control.moderated() && !control.mayAlwaysSpeak(user.nickKey())
+                    ? Outcome.refused(ErrorReason.MODERATED, room.name() + " is moderated: only operators and voiced members may speak")
+                    : null;
+        }, room -> {
+            becameActive(user);
+            return backplane.post(room, user, text, kind, clock.millis()).thenApply(Outcome::stored);
+        });
     }
 
     private void becameActive(ChatUser user) {

@@ -6,11 +6,15 @@ import parley.protocol.ServerEvent;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Who and what this server holds: its users under their nicknames and its rooms, with the few steps that change
@@ -85,7 +89,7 @@ final class Directory {
     }
 
     /** Call holding the room's monitor: applies a change of control here and shares it; completes once shared. */
-    java.util.concurrent.CompletionStage<Void> changeControl(Room room, RoomControl.Change change,
+    CompletionStage<Void> changeControl(Room room, RoomControl.Change change,
                                                              List<EncodedEvent> events, String evictNickKey) {
         room.control(change.apply(room.control()));
         events.forEach(event -> room.sendToListening(event, null));
@@ -124,15 +128,41 @@ final class Directory {
         });
     }
 
+    /**
+     * Runs {@code action} on the room of this (normalized, valid) name when the user is a member of it here and
+     * {@code check}, run holding the room's monitor, refuses nothing (returns null); else the refusal: 403 or 404 for
+     * a room the user is not in, or what {@code check} returned.
+     */
+    CompletionStage<Outcome> asMember(ChatUser user, String name,
+                                                           Function<Room, Outcome> check,
+                                                           Function<Room, CompletionStage<Outcome>> action) {
+        String key = Names.key(name);
+        Room room = roomsByKey.get(key);
+        if (room == null) {
+            return notHere(name, key);
+        }
+        synchronized (room) {
+            if (!room.members().contains(user)) {
+                return room.isClosed() ? notHere(name, key)
+                        : CompletableFuture.completedFuture(ChatRules.notInRoom(room.name()));
+            }
+            Outcome refusal = check.apply(room);
+            if (refusal != null) {
+                return CompletableFuture.completedFuture(refusal);
+            }
+        }
+        return action.apply(room);
+    }
+
     /** A room nobody here is in: 403 when it has members on another server, else 404. */
-    java.util.concurrent.CompletionStage<Outcome> notHere(String name, String key) {
+    CompletionStage<Outcome> notHere(String name, String key) {
         return backplane.existsElsewhere(key).handle((elsewhere, failure) ->
                 Boolean.TRUE.equals(elsewhere) ? ChatRules.notInRoom(name) : ChatRules.noSuchRoom(name));
     }
 
     /** Call holding the user's monitor: the user's connection and those of everyone sharing a room with them. */
     Set<Peer> audienceOf(ChatUser user, List<String> roomKeys) {
-        Set<Peer> audience = new java.util.LinkedHashSet<>();
+        Set<Peer> audience = new LinkedHashSet<>();
         audience.add(user.peer());
         for (Room room : user.rooms()) {
             synchronized (room) {

@@ -190,20 +190,8 @@ final class Moderation {
         if (invalidName != null) {
             return done(invalidName);
         }
-        String key = Names.key(name);
-        Room room = here.roomsByKey.get(key);
-        if (room == null) {
-            return here.notHere(name, key);
-        }
-        synchronized (room) {
-            if (!room.members().contains(user)) {
-                return room.isClosed() ? here.notHere(name, key) : done(ChatRules.notInRoom(room.name()));
-            }
-            if (operatorOnly && !room.control().isOperator(user.nickKey())) {
-                return done(ChatRules.notOperator(room.name()));
-            }
-        }
-        return action.apply(room);
+        return here.asMember(user, name, room -> operatorOnly && !room.control().isOperator(user.nickKey())
+                ? ChatRules.notOperator(room.name()) : null, action);
     }
 
     /** How the member of the room with this nickname spells it, here or elsewhere; null when nobody is. */
