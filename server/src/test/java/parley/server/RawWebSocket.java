@@ -101,16 +101,29 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one masked frame, as clients must. */
     public void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
-        writeHeader(opcode, fin, payload.length);
+        out.write(maskedFrame(opcode, fin, payload));
+        out.flush();
+    }
+
+    /** Sends these texts as masked frames in one write, so that the server reads them in one go. */
+    public void sendTextsTogether(String... texts) throws IOException {
+        var all = new ByteArrayOutputStream();
+        for (String text : texts) {
+            all.write(maskedFrame(TEXT, true, text.getBytes(StandardCharsets.UTF_8)));
+        }
+        sendRaw(all.toByteArray());
+    }
+
+    private static byte[] maskedFrame(int opcode, boolean fin, byte[] payload) throws IOException {
+        var frame = new ByteArrayOutputStream(payload.length + 14);
+        writeHeader(frame, opcode, fin, payload.length);
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
-        out.write(mask);
-        byte[] masked = new byte[payload.length];
+        frame.write(mask);
         for (int i = 0; i < payload.length; i++) {
-            masked[i] = (byte) (payload[i] ^ mask[i % 4]);
+            frame.write(payload[i] ^ mask[i % 4]);
         }
-        out.write(masked);
-        out.flush();
+        return frame.toByteArray();
     }
 
     /** Sends one frame without a mask, which RFC 6455 forbids a client to do. */
@@ -141,12 +154,12 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Announces a frame of this length and sends no payload: what a memory-exhaustion attack starts with. */
     public void sendHeaderOnly(int opcode, long declaredLength) throws IOException {
-        writeHeader(opcode, true, declaredLength);
+        writeHeader(out, opcode, true, declaredLength);
         out.write(new byte[4]);
         out.flush();
     }
 
-    private void writeHeader(int opcode, boolean fin, long length) throws IOException {
+    private static void writeHeader(OutputStream out, int opcode, boolean fin, long length) throws IOException {
         out.write((fin ? 0x80 : 0) | opcode);
         if (length < 126) {
             out.write(0x80 | (int) length);

@@ -114,9 +114,14 @@ final class FrameLimitFilter extends BaseFilter {
 
     @Override
     public NextAction handleWrite(FilterChainContext ctx) {
+        Connection<?> connection = ctx.getConnection();
+        WebSocketPeer peer = WebSocketPeer.of(connection);
+        if (peer != null) {
+            // Tyrus writes a close, ping or pong: the event frames held for the end of the read batch go first.
+            peer.flushHeldBeforeOtherWrites();
+        }
         // Frames of an open WebSocket bypass the chain (WebSocketPeer) or come after the 101, so this check
         // costs a comparison only until the handshake is answered.
-        Connection<?> connection = ctx.getConnection();
         FrameTracker tracker = TRACKER.get(connection);
         if (tracker != null && !tracker.upgraded && ctx.getMessage() instanceof Buffer buffer && startsWith(buffer, SWITCHING_PROTOCOLS)) {
             tracker.upgraded = true;
@@ -147,6 +152,7 @@ final class FrameLimitFilter extends BaseFilter {
         WebSocketPeer peer = WebSocketPeer.of(connection);
         if (peer != null) {
             peer.closedByTransport(closeCode);
+            peer.flushHeldBeforeOtherWrites();
         }
         LingeringClose.writeThenClose(ctx, Buffers.wrap(connection.getMemoryManager(), frame), timers);
     }

@@ -27,23 +27,29 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link Peer} backed by a WebSocket session. Events go out as text frames built once per event and written
  * straight to the connection's asynchronous write queue (Tyrus would encode and frame them again for every
- * recipient); control frames (ping, close) go through Tyrus. Sends never wait for the client; the bytes not
- * yet written are counted, and a client whose backlog passes the limit is closed as a slow consumer.
+ * recipient); control frames (ping, close) go through Tyrus. Frames sent while a selector thread works through
+ * a batch of reads are held and written together when the batch ends ({@link OutboundBatch}). Sends never wait
+ * for the client; the bytes not yet written (held ones included) are counted, and a client whose backlog passes
+ * the limit is closed as a slow consumer.
  */
 final class WebSocketPeer implements Peer {
     private static final Logger log = LoggerFactory.getLogger(WebSocketPeer.class);
     private static final ByteBuffer PING = ByteBuffer.wrap("parley".getBytes(StandardCharsets.US_ASCII));
     /** Time a closed client has to read its close frame before the connection is cut. */
     private static final long CLOSE_GRACE_MILLIS = 500;
+    /** At most this much of a read batch's frames is held for one client before it is written. */
+    private static final int MAX_HELD_BYTES = 16 * 1024;
     /**
      * True while this thread is handing a frame to the network. A write that fails there closes its connection
      * on the spot, and Tyrus then reports the close on this same thread, in the middle of the chat's delivery
@@ -63,6 +69,18 @@ final class WebSocketPeer implements Peer {
     private final long maxOutboundBytes;
     private final ScheduledExecutorService timers;
     private final AtomicLong pendingBytes = new AtomicLong();
+    /** Guards {@link #held} and orders this client's writes. */
+    private final ReentrantLock outbound = new ReentrantLock();
+    /** Frames sent during a read batch, written together when it ends. */
+    private final ArrayList<ByteBuffer> held = new ArrayList<>(0);
+    private int heldBytes;
+    /**
+     * Held frames go out as soon as they reach this many bytes: a larger write saves no more system calls worth
+     * having, and what is held counts towards the outbound limit, which a burst must not cross for a client that
+     * reads as fast as it can.
+     */
+    private final int holdLimit;
+    private long writes;
     private final Metrics metrics;
     /** What the connection's owner does when the server closes it for good ahead of the socket's end. */
     private volatile Runnable whenCutOff = () -> { };
@@ -90,6 +108,7 @@ final class WebSocketPeer implements Peer {
         this.id = "conn-" + session.getId().substring(0, 8) + "@" + remoteAddress;
         this.address = remoteAddress;
         this.maxOutboundBytes = maxOutboundBytes;
+        this.holdLimit = (int) Math.min(MAX_HELD_BYTES, maxOutboundBytes / 4);
         this.timers = timers;
         if (connection != null) {
             OF_CONNECTION.set(connection, this);
@@ -130,17 +149,93 @@ final class WebSocketPeer implements Peer {
             return;
         }
         ByteBuffer frame = event.wireForm(TextFrames::of);
-        long bytes = frame.remaining();
-        if (!reserve(bytes)) {
+        if (!reserve(frame.remaining())) {
             return;
         }
         metrics.delivered();
+        OutboundBatch batch = OutboundBatch.ofThisThread();
+        outbound.lock();
+        try {
+            if (held.isEmpty() && batch != null) {
+                batch.holds(this);
+            }
+            held.add(frame);
+            heldBytes += frame.remaining();
+            if (batch == null || heldBytes >= holdLimit) {
+                writeHeld();
+            }
+        } finally {
+            outbound.unlock();
+        }
+    }
+
+    /** Writes the frames held for the end of a read batch ({@link OutboundBatch}), in one write. */
+    void flushHeld() {
+        outbound.lock();
+        try {
+            writeHeld();
+        } finally {
+            outbound.unlock();
+        }
+    }
+
+    /**
+     * Writes what is held, under the outbound lock, which keeps this client's frames in the order they were sent
+     * whichever thread writes them.
+     */
+    private void writeHeld() {
+        int count = held.size();
+        if (count == 0) {
+            return;
+        }
+        ByteBuffer out;
+        if (count == 1) {
+            out = held.get(0).duplicate();
+        } else {
+            int bytes = 0;
+            for (int i = 0; i < count; i++) {
+                bytes += held.get(i).remaining();
+            }
+            out = ByteBuffer.allocate(bytes);
+            for (int i = 0; i < count; i++) {
+                out.put(held.get(i).duplicate());
+            }
+            out.flip();
+        }
+        held.clear();
+        heldBytes = 0;
+        writes++;
+        long bytes = out.remaining();
         WRITING.set(true);
         try {
-            writer.write(connection, null, Buffers.wrap(connection.getMemoryManager(), frame.duplicate()),
-                    countDownWhenDone(bytes), null, null);
+            writer.write(connection, null, Buffers.wrap(connection.getMemoryManager(), out), countDownWhenDone(bytes),
+                    null, null);
         } finally {
             WRITING.set(false);
+        }
+    }
+
+    /**
+     * Before anything else is written to the connection (a close, a ping, Tyrus's own frames), the held frames
+     * go first. A thread already writing this client's frames is not waited for: they go out right after.
+     */
+    void flushHeldBeforeOtherWrites() {
+        if (writer != null && outbound.tryLock()) {
+            try {
+                writeHeld();
+            } finally {
+                outbound.unlock();
+            }
+        }
+    }
+
+    /** How many writes this client's frames took (fewer than frames when batches hold several). */
+    long writes() {
+        outbound.lock();
+        try {
+            return writes;
+        } finally {
+            outbound.unlock();
         }
     }
 
@@ -255,6 +350,7 @@ final class WebSocketPeer implements Peer {
         serverCloseCode = CloseCodes.SLOW_CONSUMER;
         // The user is out of the chat now (dropped, may resume), not when the socket ends, up to a timeout later.
         whenCutOff.run();
+        dropHeld();
         TaskQueue<AsyncWriteQueueRecord> queue = nio.getAsyncWriteQueue();
         var dropped = new IOException("dropped: the client stopped reading");
         for (AsyncWriteQueueRecord record : List.copyOf(queue.getQueue())) {
@@ -267,6 +363,17 @@ final class WebSocketPeer implements Peer {
                 closeFrame(CloseCodes.SLOW_CONSUMER, SLOW_CONSUMER_REASON)), timers);
         timers.schedule(connection::terminateSilently, Math.max(LingeringClose.LINGER_MILLIS, closeTimeoutMillis),
                 TimeUnit.MILLISECONDS);
+    }
+
+    private void dropHeld() {
+        outbound.lock();
+        try {
+            pendingBytes.addAndGet(-heldBytes);
+            held.clear();
+            heldBytes = 0;
+        } finally {
+            outbound.unlock();
+        }
     }
 
     private static final String SLOW_CONSUMER_REASON = "slow consumer: stopped reading";

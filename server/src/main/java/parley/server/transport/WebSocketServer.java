@@ -88,6 +88,7 @@ public final class WebSocketServer {
         // Handlers never block (sends are queued, locks are short), so frames are handled on the selector
         // thread that read them: no hand-off to a worker thread and its context switches per message.
         listener.getTransport().setIOStrategy(new AcceptBackoff(SameThreadIOStrategy.getInstance(), peers.timers()));
+        listener.getTransport().setSelectorHandler(new OutboundBatch.SelectorHook());
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         if (tls != null) {
             var engine = new SSLEngineConfigurator(tls.context(), false,

@@ -4,12 +4,15 @@ import org.glassfish.grizzly.filterchain.FilterChain;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import parley.protocol.EventCodec;
+import parley.protocol.ServerEvent;
 import parley.server.access.Access;
 import parley.server.access.TrustedProxies;
 import parley.server.chat.ChatLimits;
 import parley.server.chat.ChatService;
+import parley.server.RawWebSocket;
 import parley.server.routing.ChatHandlers;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,11 +40,15 @@ class InternalsTest {
         server.stop();
     }
 
-    @Test
-    void everyReachResolvesAndEveryFastPathIsTaken() throws Exception {
+    private void startServer() throws IOException {
         var chat = ChatService.alone(new EventCodec(), ChatLimits.defaults(), Clock.systemUTC());
         server = WebSocketServer.start("127.0.0.1", 0, chat, ChatHandlers.router(chat, new EventCodec()),
                 TransportLimits.defaults(), Access.open().withTrustedProxies(TrustedProxies.of(List.of("127.0.0.1"))), null);
+    }
+
+    @Test
+    void everyReachResolvesAndEveryFastPathIsTaken() throws Exception {
+        startServer();
         long shortcutReadsBefore = UpgradedReadFilter.SHORTCUT_READS.sum();
         var answers = new CompletableFuture<String>();
         WebSocket client = HttpClient.newHttpClient().newWebSocketBuilder()
@@ -78,5 +86,37 @@ class InternalsTest {
                 .isEqualTo(chain.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class) + 1);
         client.sendClose(WebSocket.NORMAL_CLOSURE, "done");
         await().until(() -> server.openPeers().isEmpty());
+    }
+
+    /**
+     * Grizzly's selector handler: the frames one read batch produces for a client go out in one write
+     * ({@link OutboundBatch}). Five messages read in one go reach a member in one write, in order.
+     */
+    @Test
+    void framesProducedByOneReadGoOutInOneWrite() throws Exception {
+        startServer();
+        try (var bob = RawWebSocket.connect(server.port(), null)) {
+            bob.await(ServerEvent.Welcome.class);
+            WebSocketPeer bobsPeer = server.openPeers().iterator().next();
+            bob.sendText("{\"type\":\"nick\",\"nick\":\"bob\"}");
+            bob.sendText("{\"type\":\"join\",\"room\":\"batch\"}");
+            bob.await(ServerEvent.Joined.class);
+            try (var alice = RawWebSocket.connect(server.port(), null)) {
+                alice.sendText("{\"type\":\"nick\",\"nick\":\"alice\"}");
+                alice.sendText("{\"type\":\"join\",\"room\":\"batch\"}");
+                alice.await(ServerEvent.Joined.class);
+                bob.await(ServerEvent.Presence.class);
+                long writesBefore = bobsPeer.writes();
+
+                alice.sendTextsTogether(IntStream.rangeClosed(1, 5)
+                        .mapToObj(n -> "{\"type\":\"say\",\"room\":\"batch\",\"text\":\"" + n + "\"}")
+                        .toArray(String[]::new));
+
+                for (int n = 1; n <= 5; n++) {
+                    assertThat(bob.await(ServerEvent.Message.class).text()).isEqualTo(String.valueOf(n));
+                }
+                assertThat(bobsPeer.writes() - writesBefore).as("writes for five messages").isEqualTo(1);
+            }
+        }
     }
 }
