@@ -8,7 +8,7 @@
 # Raw results: ../shared/perf/results/runs.jsonl; the medians table: /tmp/parley-TAG/tables.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR="$PWD/server/target/parley-server.jar"
+JAR="${JAR:-$PWD/server/target/parley-server.jar}"
 PERF="$PWD/../shared/perf"
 ROUNDS="${1:-3}"
 TAG="${2:-sbs}"
