@@ -8,8 +8,8 @@
 # Raw results: ../shared/perf/results/runs.jsonl; the medians table: /tmp/parley-TAG/tables.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR="${JAR:-$PWD/server/target/parley-server.jar}"
 PERF="$PWD/../shared/perf"
+PARLEY="$PWD/parley"   # Parley runs as its launcher starts it, with the launcher's JVM options
 ROUNDS="${1:-3}"
 TAG="${2:-sbs}"
 PORT=9000
@@ -33,7 +33,7 @@ reference() {   # reference SERVER SCENARIO
 parley() {      # parley SCENARIO
     echo "=== $1 parley $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)"
     # Load tests need the per-connection request limits lifted (a sender here sends hundreds of messages a second).
-    taskset -c 0 java -jar "$JAR" --port $PORT --rate 0 --max-refused 0 > "$OUT/parley-$1.log" 2>&1 &
+    taskset -c 0 "$PARLEY" server --port $PORT --rate 0 --max-refused 0 > "$OUT/parley-$1.log" 2>&1 &
     local pid=$!
     until grep -q "listening" "$OUT/parley-$1.log" 2>/dev/null; do sleep 0.2; done
     timeout 1500 node bench.js --server none --adapter parley --url ws://127.0.0.1:$PORT/chat --server-pid $pid \

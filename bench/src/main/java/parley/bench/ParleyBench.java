@@ -72,7 +72,7 @@ public final class ParleyBench implements Callable<Integer> {
             + " of a cluster (run with sh -c once every user is in; the users come back through --url).")
     String restartCommand;
 
-    @Option(names = "--rooms", defaultValue = "100", description = "Rooms in restart (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rooms", defaultValue = "100", description = "Rooms in storm and restart (default: ${DEFAULT-VALUE}).")
     int rooms;
 
     @CommandLine.Spec
@@ -93,7 +93,7 @@ public final class ParleyBench implements Callable<Integer> {
             case "fanout" -> fanout(out, server);
             case "whispers" -> whispers(out, server);
             case "idle" -> idle(out, server);
-            case "storm" -> storm(out);
+            case "storm" -> storm(out, server);
             case "restart" -> restart(out);
             default -> {
                 spec.commandLine().getErr().println("parley-bench: unknown scenario " + scenario);
@@ -215,16 +215,24 @@ public final class ParleyBench implements Callable<Integer> {
         return 0;
     }
 
-    private int storm(PrintWriter out) throws Exception {
+    private int storm(PrintWriter out, ServerProcess server) throws Exception {
         var timeToJoined = new Histogram(3);
+        long cpuBefore = server.cpuMicros();
+        long rssBefore = server.rssKib();
         long start = System.nanoTime();
-        List<BenchClient> all = connect(clients, i -> ROOM + (i % 100), new Counting(new Recorder(3), new AtomicLong()),
+        List<BenchClient> all = connect(clients, i -> ROOM + (i % rooms), new Counting(new Recorder(3), new AtomicLong()),
                 timeToJoined);
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf(Locale.ROOT, "storm: %d clients connected, nicknamed and joined in %.2f s: %.0f/s; time to joined p50 %.1f ms,"
-                        + " p99 %.1f ms, max %.1f ms%n", all.size(), seconds, all.size() / seconds,
+        out.printf(Locale.ROOT, "storm: %d clients connected, nicknamed and joined %d rooms in %.2f s: %.0f/s; time to joined"
+                        + " p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", all.size(), rooms, seconds, all.size() / seconds,
                 timeToJoined.getValueAtPercentile(50) / 1000.0, timeToJoined.getValueAtPercentile(99) / 1000.0,
                 timeToJoined.getMaxValue() / 1000.0);
+        if (server.isLocal()) {
+            // Warm-up included: every storm starts against whatever the server's JIT has compiled so far.
+            out.printf(Locale.ROOT, "server CPU %.0f µs per client; RSS %d -> %d KiB: %.1f KiB per connection%n",
+                    (server.cpuMicros() - cpuBefore) / (double) all.size(), rssBefore, server.rssKib(),
+                    (server.rssKib() - rssBefore) / (double) all.size());
+        }
         all.forEach(BenchClient::close);
         return 0;
     }
