@@ -58,10 +58,12 @@ class ParleyBenchTest {
 
     @Test
     void aStormReportsTheConnectRateAndTimeToJoined() {
-        String report = run("--scenario", "storm", "--clients", "100", "--concurrency", "20");
+        String report = run("--scenario", "storm", "--clients", "100", "--rooms", "7", "--concurrency", "20",
+                "--server-pid", Long.toString(ProcessHandle.current().pid()));
 
-        assertThat(report).containsPattern("storm: 100 clients connected, nicknamed and joined in [0-9.]+ s")
-                .contains("time to joined p50");
+        assertThat(report).containsPattern("storm: 100 clients connected, nicknamed and joined 7 rooms in [0-9.]+ s")
+                .contains("time to joined p50").containsPattern("server CPU [0-9]+ µs per client")
+                .contains("KiB per connection");
     }
 
     @Test
