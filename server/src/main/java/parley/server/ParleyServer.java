@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
 /** The server's command line: reads the options, wires chat, router and transport, and runs until stopped. */
 @Command(name = "parley-server", mixinStandardHelpOptions = true, version = "Parley server 1.0, protocol v1",
@@ -45,6 +46,17 @@ import java.util.concurrent.Callable;
 public final class ParleyServer implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ParleyServer.class);
     private static final EventCodec CODEC = new EventCodec();
+
+    /** The metrics registry, when {@link Main} started loading it before the command line was read. */
+    private final CompletableFuture<Metrics> prometheusLoading;
+
+    public ParleyServer() {
+        this(null);
+    }
+
+    ParleyServer(CompletableFuture<Metrics> prometheusLoading) {
+        this.prometheusLoading = prometheusLoading;
+    }
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
             description = "Address to bind (default: ${DEFAULT-VALUE}, every interface; 127.0.0.1 for this machine only).")
@@ -214,12 +226,14 @@ public final class ParleyServer implements Callable<Integer> {
 
     /** The version of this build, from the jar's manifest ("dev" when run from classes). */
     static String version() {
-        String version = ParleyServer.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
+        return Main.version();
     }
 
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new ParleyServer()).execute(args));
+    private Metrics metrics() {
+        if (noMetrics) {
+            return Metrics.off();
+        }
+        return prometheusLoading != null ? prometheusLoading.join() : Metrics.prometheus(version());
     }
 
     /** Wires an in-memory chat to a WebSocket server and starts it; tests use this too. */
@@ -406,7 +420,7 @@ public final class ParleyServer implements Callable<Integer> {
         WebSocketServer server;
         try {
             server = start(host, port, chat, transportLimits, access, tls,
-                    noMetrics ? Metrics.off() : Metrics.prometheus(version()), admin);
+                    metrics(), admin);
         } catch (BindException e) {
             spec.commandLine().getErr().println("parley-server: cannot listen on " + host + ":" + port + ": "
                     + (e.getMessage() == null ? "address in use" : e.getMessage().toLowerCase()));

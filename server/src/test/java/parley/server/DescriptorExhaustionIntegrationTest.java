@@ -115,7 +115,7 @@ class DescriptorExhaustionIntegrationTest {
     private int startServer() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String command = "ulimit -n " + OPEN_FILES + " && exec '" + java + "' -Xmx64m -XX:+UseSerialGC -cp '"
-                + System.getProperty("java.class.path") + "' parley.server.ParleyServer --host 127.0.0.1 --port 0"
+                + System.getProperty("java.class.path") + "' parley.server.Main --host 127.0.0.1 --port 0"
                 + " --handshake-timeout 60 --rate 0";
         server = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
         CompletableFuture<Integer> port = new CompletableFuture<>();

@@ -5,6 +5,7 @@ import com.ibm.icu.lang.UProperty;
 import com.ibm.icu.text.SpoofChecker;
 
 import java.text.Normalizer;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The rules for nicknames, room names and message text (PROTOCOL.md, "Rules"). A nickname is the whole of a
@@ -22,9 +23,14 @@ public final class Names {
     public static final int MAX_NICK_LENGTH = 32;
     public static final int MAX_ROOM_LENGTH = 64;
     public static final String GUEST_PREFIX = "guest-";
-    /** Thread-safe once built (ICU's contract): one for the whole server. */
-    private static final SpoofChecker CONFUSABLES = new SpoofChecker.Builder().build();
-    private static final String GUEST_KEY_PREFIX = key(GUEST_PREFIX);
+    private static final AtomicBoolean PREPARING = new AtomicBoolean();
+
+    /** The tables, built when first used (a holder class, so that naming {@code Names} does not build them). */
+    private static final class Tables {
+        /** Thread-safe once built (ICU's contract): one for the whole server. */
+        static final SpoofChecker CONFUSABLES = new SpoofChecker.Builder().build();
+        static final String GUEST_KEY_PREFIX = key(GUEST_PREFIX);
+    }
 
     private Names() {
     }
@@ -34,6 +40,9 @@ public final class Names {
      * the first client waits for them (a client that comes sooner waits only for what is left).
      */
     public static void prepareInBackground() {
+        if (PREPARING.getAndSet(true)) {
+            return;
+        }
         Thread loader = new Thread(() -> key(normalize("prepare")), "parley-unicode-tables");
         loader.setDaemon(true);
         loader.start();
@@ -46,7 +55,7 @@ public final class Names {
 
     /** The form two names are compared in; apply to a {@link #normalize normalised} name. */
     public static String key(String normalizedName) {
-        String skeleton = CONFUSABLES.getSkeleton(UCharacter.foldCase(normalizedName, true));
+        String skeleton = Tables.CONFUSABLES.getSkeleton(UCharacter.foldCase(normalizedName, true));
         // A skeleton is decomposed and keeps case and accents as they were: "Ꭺ" (Cherokee) becomes "A", and
         // "İ" becomes "I" and a dot. Folding again and dropping the marks makes those one name with "a", "i".
         String folded = Normalizer.normalize(UCharacter.foldCase(skeleton, true), Normalizer.Form.NFD);
@@ -75,7 +84,7 @@ public final class Names {
     }
 
     public static boolean isReservedNick(String normalizedNick) {
-        return key(normalizedNick).startsWith(GUEST_KEY_PREFIX);
+        return key(normalizedNick).startsWith(Tables.GUEST_KEY_PREFIX);
     }
 
     /**
