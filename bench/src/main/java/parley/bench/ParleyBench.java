@@ -312,6 +312,8 @@ public final class ParleyBench implements Callable<Integer> {
                 commandSeconds, exit, ninetyNine < 0 ? Double.NaN : (ninetyNine - start) / 1e9,
                 back == users.size() ? String.format(Locale.ROOT, "all after %.1f s", (all - start) / 1e9)
                         : (users.size() - back) + " not back after 120 s");
+        users.stream().filter(user -> !user.inRoomNow).limit(5)
+                .forEach(user -> out.printf(Locale.ROOT, "  not back: %s, last: %s%n", user.nick, user.lastEvent));
         out.printf(Locale.ROOT, "resumed %d, new sessions %d; each user's time from losing its connection to its room: "
                         + "p50 %.1f s, p99 %.1f s%n", resumed.get(), fresh.get(),
                 backAfter.getValueAtPercentile(50) / 1000.0, backAfter.getValueAtPercentile(99) / 1000.0);

@@ -52,6 +52,8 @@ final class ReturningUser implements WebSocket.Listener {
     private volatile long lostAt;
     private boolean resumed;
     private int attempts;
+    /** What last happened to this user, for the report of those that did not come back. */
+    volatile String lastEvent = "created";
     private int lastId;
     private int refs;
     private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
@@ -68,8 +70,10 @@ final class ReturningUser implements WebSocket.Listener {
     void connect() {
         String resumeToken = token;
         URI target = resumeToken == null ? uri : URI.create(uri + "?resume=" + resumeToken);
+        lastEvent = "connecting" + (resumeToken == null ? "" : " to resume");
         http.newWebSocketBuilder().buildAsync(target, this).whenComplete((ws, failure) -> {
             if (failure != null) {
+                lastEvent = "could not connect: " + failure;
                 comeBack(backoff());
             }
         });
@@ -110,6 +114,9 @@ final class ReturningUser implements WebSocket.Listener {
 
     private void handle(String frame) {
         String type = BenchClient.field(frame, "type");
+        if (!"message".equals(type) && !"presence".equals(type)) {
+            lastEvent = frame.length() > 200 ? frame.substring(0, 200) + "..." : frame;
+        }
         switch (type == null ? "" : type) {
             case "welcome" -> {
                 resumed = frame.contains("\"resumed\":true");
@@ -172,6 +179,7 @@ final class ReturningUser implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        lastEvent = "closed " + statusCode + " " + reason;
         if (statusCode == 1012) {
             observer.restarted();
             lost(webSocket, ThreadLocalRandom.current().nextLong(2_000));
@@ -183,6 +191,7 @@ final class ReturningUser implements WebSocket.Listener {
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
+        lastEvent = "failed: " + error;
         lost(webSocket, backoff());
     }
 
