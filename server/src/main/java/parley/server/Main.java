@@ -1,8 +1,8 @@
 package parley.server;
 
+import org.slf4j.LoggerFactory;
 import parley.server.chat.Names;
 import parley.server.metrics.Metrics;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 import java.util.concurrent.CompletableFuture;
@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The server jar's entry point. The two slowest parts of start-up, the metrics library and the Unicode tables
  * that names are checked against, begin loading on threads of their own as soon as logging is set up; the codec,
- * the command line and the transport load on this thread meanwhile, and listening begins about 0.2 s
- * sooner. With {@code --no-metrics} the registry is left unused.
+ * the command line and the transport load on this thread meanwhile, and listening begins about 0.1 s
+ * sooner (docs/performance.md, "Start-up"). With {@code --no-metrics} the registry is left unused.
  */
 public final class Main {
     private Main() {

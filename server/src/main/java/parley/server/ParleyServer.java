@@ -419,8 +419,7 @@ public final class ParleyServer implements Callable<Integer> {
         }
         WebSocketServer server;
         try {
-            server = start(host, port, chat, transportLimits, access, tls,
-                    metrics(), admin);
+            server = start(host, port, chat, transportLimits, access, tls, metrics(), admin);
         } catch (BindException e) {
             spec.commandLine().getErr().println("parley-server: cannot listen on " + host + ":" + port + ": "
                     + (e.getMessage() == null ? "address in use" : e.getMessage().toLowerCase()));
