@@ -79,6 +79,12 @@ public final class ChatEndpoint extends Endpoint {
             opened.close(CloseCodes.SERVICE_RESTART, "service restart: reconnect now");
             return;
         }
+        if (peers.isStopping()) {
+            // Registered first and checked second, against stop()'s flag first and close loop second: a connection
+            // that opens while the server stops is closed here or by that loop, and never becomes a user.
+            opened.close(GOING_AWAY, "server shutting down");
+            return;
+        }
         List<String> token = session.getRequestParameterMap().get("resume");
         String resumeToken = token == null || token.isEmpty() ? null : token.get(0);
         RequestGuard guard = new RequestGuard(limits.ratePerSecond(), limits.burst(), limits.maxRefusedInARow(),

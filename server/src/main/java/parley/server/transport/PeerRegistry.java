@@ -19,6 +19,8 @@ final class PeerRegistry {
     private final Set<WebSocketPeer> peers = ConcurrentHashMap.newKeySet();
     /** Set when the server drains for a restart: new connections are sent on at once. */
     private volatile boolean draining;
+    /** Set when the server stops: a connection that was already on its way in is told so at once. */
+    private volatile boolean stopping;
     private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, runnable -> {
         Thread thread = new Thread(runnable, "parley-heartbeat");
         thread.setDaemon(true);
@@ -48,6 +50,14 @@ final class PeerRegistry {
 
     void draining() {
         draining = true;
+    }
+
+    boolean isStopping() {
+        return stopping;
+    }
+
+    void stopping() {
+        stopping = true;
     }
 
     ScheduledExecutorService timers() {

@@ -190,8 +190,19 @@ public final class WebSocketServer {
         }
     }
 
+    /**
+     * The first step of stopping: the port closes, and a connection already on its way in is closed with 1001. A
+     * client that comes back at once then finds no server and retries until the next one listens, instead of
+     * resuming on this one while it ends (which left it waiting for an answer the ending server never gave).
+     */
+    void refuseNewConnections() {
+        peers.stopping();
+        listener.getTransport().unbindAll();
+    }
+
     /** Tells every client the server is going away (close code 1001), lets the close frames out, and stops. */
     public void stop() {
+        refuseNewConnections();
         peers.stop();
         for (WebSocketPeer peer : peers.peers()) {
             peer.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");

@@ -6,6 +6,7 @@ import parley.server.ParleyServer;
 import parley.server.chat.ChatLimits;
 import picocli.CommandLine;
 
+import java.io.DataInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.BindException;
@@ -14,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +41,52 @@ class WebSocketServerTest {
         } finally {
             server.stop();
         }
+    }
+
+    @Test
+    void aStoppingServerTakesNoNewConnectionAndClosesOneOnItsWayInWith1001() throws Exception {
+        var server = ParleyServer.start("127.0.0.1", 0, ChatLimits.defaults(), TransportLimits.defaults());
+        try (var onItsWay = new Socket()) {
+            onItsWay.connect(new InetSocketAddress("127.0.0.1", server.port()), 2_000);
+            onItsWay.setSoTimeout(5_000);
+
+            server.refuseNewConnections();
+
+            // The listening socket closes on Grizzly's selector thread, a moment later.
+            assertThat(refusedWithin(server.port(), 2_000)).as("the port closes").isTrue();
+            onItsWay.getOutputStream().write(("GET /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            var in = new DataInputStream(onItsWay.getInputStream());
+            String response = readHead(in);
+            assertThat(response).startsWith("HTTP/1.1 101");
+            assertThat(in.readUnsignedByte()).as("a close frame").isEqualTo(0x88);
+            in.readUnsignedByte();
+            assertThat(in.readUnsignedShort()).as("its code").isEqualTo(1001);
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static boolean refusedWithin(int port, long millis) throws InterruptedException {
+        long until = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < until) {
+            try (var late = new Socket()) {
+                late.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            } catch (java.io.IOException refused) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    private static String readHead(DataInputStream in) throws java.io.IOException {
+        var head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            head.append((char) in.readUnsignedByte());
+        }
+        return head.toString();
     }
 
     @Test
