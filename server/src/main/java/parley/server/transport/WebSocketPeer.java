@@ -331,7 +331,6 @@ final class WebSocketPeer implements Peer {
         }
     }
 
-    /** Closes with a code, then cuts the connection shortly after whether or not the client read it. */
     /**
      * The client stopped reading and its queue overflowed. It is told why whenever it can still hear it: the
      * frames that have not started to go out are dropped, the 4000 close goes right behind the frame in flight, and
@@ -395,6 +394,7 @@ final class WebSocketPeer implements Peer {
         return frame;
     }
 
+    /** Closes with a code, then cuts the connection shortly after whether or not the client read it. */
     void closeAndCut(int closeCode, String reason) {
         close(closeCode, reason);
         if (connection != null) {
