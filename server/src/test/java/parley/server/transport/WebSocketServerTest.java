@@ -49,6 +49,14 @@ class WebSocketServerTest {
         try (var onItsWay = new Socket()) {
             onItsWay.connect(new InetSocketAddress("127.0.0.1", server.port()), 2_000);
             onItsWay.setSoTimeout(5_000);
+            var in = new DataInputStream(onItsWay.getInputStream());
+            // A first plain request on the kept-alive connection: once it is answered, the server has taken the
+            // connection in (one still in the listening socket's queue would be reset when the port closes).
+            onItsWay.getOutputStream()
+                    .write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String health = readHead(in);
+            assertThat(health).startsWith("HTTP/1.1 200");
+            in.readFully(new byte[contentLength(health)]);
 
             server.refuseNewConnections();
 
@@ -57,7 +65,6 @@ class WebSocketServerTest {
             onItsWay.getOutputStream().write(("GET /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            var in = new DataInputStream(onItsWay.getInputStream());
             String response = readHead(in);
             assertThat(response).startsWith("HTTP/1.1 101");
             assertThat(in.readUnsignedByte()).as("a close frame").isEqualTo(0x88);
@@ -79,6 +86,15 @@ class WebSocketServerTest {
             Thread.sleep(20);
         }
         return false;
+    }
+
+    private static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                return Integer.parseInt(line.substring("content-length:".length()).strip());
+            }
+        }
+        throw new AssertionError("no Content-Length in " + head);
     }
 
     private static String readHead(DataInputStream in) throws java.io.IOException {
