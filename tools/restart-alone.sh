@@ -16,8 +16,16 @@ start() {
     : > "$LOG"
     setsid taskset -c 0 java ${PARLEY_SERVER_JAVA_OPTS:--Xmn32m} -jar server/target/parley-server.jar --port "$PORT" \
         --rate 0 --max-refused 0 > "$LOG" 2>&1 < /dev/null &
-    echo $! > "$PIDFILE"
-    until grep -q "listening" "$LOG"; do sleep 0.05; done
+    local pid=$!
+    echo "$pid" > "$PIDFILE"
+    until grep -q "listening" "$LOG"; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "restart-alone: the server did not start:" >&2
+            cat "$LOG" >&2
+            exit 1
+        fi
+        sleep 0.05
+    done
 }
 
 stop() {
