@@ -224,16 +224,11 @@ public final class ParleyServer implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The version of this build, from the jar's manifest ("dev" when run from classes). */
-    static String version() {
-        return Main.version();
-    }
-
     private Metrics metrics() {
         if (noMetrics) {
             return Metrics.off();
         }
-        return prometheusLoading != null ? prometheusLoading.join() : Metrics.prometheus(version());
+        return prometheusLoading != null ? prometheusLoading.join() : Metrics.prometheus(Main.version());
     }
 
     /** Wires an in-memory chat to a WebSocket server and starts it; tests use this too. */

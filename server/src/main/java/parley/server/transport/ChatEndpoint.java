@@ -75,14 +75,11 @@ public final class ChatEndpoint extends Endpoint {
         peer = opened;
         peers.add(opened);
         opened.whenCutOff(() -> cutOff(opened));
-        if (peers.isDraining()) {
-            opened.close(CloseCodes.SERVICE_RESTART, "service restart: reconnect now");
-            return;
-        }
-        if (peers.isStopping()) {
-            // Registered first and checked second, against stop()'s flag first and close loop second: a connection
-            // that opens while the server stops is closed here or by that loop, and never becomes a user.
-            opened.close(GOING_AWAY, "server shutting down");
+        // Registered first and checked second, against turnAway's flag first and close loop second: a connection
+        // that opens while the server turns clients away is closed here or by that loop, and never becomes a user.
+        PeerRegistry.TurnAway away = peers.turningAway();
+        if (away != null) {
+            opened.close(away.code(), away.reason());
             return;
         }
         List<String> token = session.getRequestParameterMap().get("resume");

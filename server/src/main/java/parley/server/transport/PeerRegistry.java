@@ -2,6 +2,7 @@ package parley.server.transport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import parley.protocol.CloseCodes;
 import parley.server.chat.Chat;
 
 import java.util.Set;
@@ -17,10 +18,11 @@ import java.util.concurrent.TimeUnit;
 final class PeerRegistry {
     private static final Logger log = LoggerFactory.getLogger(PeerRegistry.class);
     private final Set<WebSocketPeer> peers = ConcurrentHashMap.newKeySet();
-    /** Set when the server drains for a restart: new connections are sent on at once. */
-    private volatile boolean draining;
-    /** Set when the server stops: a connection that was already on its way in is told so at once. */
-    private volatile boolean stopping;
+    /**
+     * Set once the server turns clients away (a drain's 1012, a stop's 1001): a connection that was already on its
+     * way in is closed with it at once.
+     */
+    private volatile TurnAway turningAway;
     private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, runnable -> {
         Thread thread = new Thread(runnable, "parley-heartbeat");
         thread.setDaemon(true);
@@ -44,20 +46,22 @@ final class PeerRegistry {
         return peers;
     }
 
+    /** A close code and reason every client of this server gets from now on. */
+    record TurnAway(int code, String reason) {
+    }
+
+    /** How clients are turned away, or null while the server takes them in. */
+    TurnAway turningAway() {
+        return turningAway;
+    }
+
+    void turnAway(TurnAway how) {
+        turningAway = how;
+    }
+
     boolean isDraining() {
-        return draining;
-    }
-
-    void draining() {
-        draining = true;
-    }
-
-    boolean isStopping() {
-        return stopping;
-    }
-
-    void stopping() {
-        stopping = true;
+        TurnAway how = turningAway;
+        return how != null && how.code() == CloseCodes.SERVICE_RESTART;
     }
 
     ScheduledExecutorService timers() {

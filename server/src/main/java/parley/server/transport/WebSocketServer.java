@@ -34,6 +34,8 @@ import java.util.concurrent.TimeoutException;
 public final class WebSocketServer {
     public static final String PATH = "/chat";
     private static final long STOP_GRACE_MILLIS = 2_000;
+    static final PeerRegistry.TurnAway GOING_AWAY =
+            new PeerRegistry.TurnAway(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
     private static final int INCOMING_BUFFER_BYTES = 4 * 1024 * 1024;
 
     private final HttpServer http;
@@ -183,30 +185,27 @@ public final class WebSocketServer {
      * dropped, not gone: their sessions wait for them in the cluster.
      */
     public void drain() {
-        peers.draining();
-        listener.getTransport().unbindAll();
-        for (WebSocketPeer peer : peers.peers()) {
-            peer.close(CloseCodes.SERVICE_RESTART, "service restart: reconnect now");
-        }
+        turnAway(new PeerRegistry.TurnAway(CloseCodes.SERVICE_RESTART, "service restart: reconnect now"));
     }
 
     /**
-     * The first step of stopping: the port closes, and a connection already on its way in is closed with 1001. A
-     * client that comes back at once then finds no server and retries until the next one listens, instead of
-     * resuming on this one while it ends (which left it waiting for an answer the ending server never gave).
+     * Turns every client away: the port closes, and every connection, open or still on its way in, is closed with
+     * {@code how}. After a stop's 1001, a client that comes back at once finds no server and retries until the next
+     * one listens, instead of resuming on this one while it ends (which left it waiting for an answer the ending
+     * server never gave).
      */
-    void refuseNewConnections() {
-        peers.stopping();
+    void turnAway(PeerRegistry.TurnAway how) {
+        peers.turnAway(how);
         listener.getTransport().unbindAll();
+        for (WebSocketPeer peer : peers.peers()) {
+            peer.close(how.code(), how.reason());
+        }
     }
 
     /** Tells every client the server is going away (close code 1001), lets the close frames out, and stops. */
     public void stop() {
-        refuseNewConnections();
+        turnAway(GOING_AWAY);
         peers.stop();
-        for (WebSocketPeer peer : peers.peers()) {
-            peer.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
-        }
         try {
             http.shutdown(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS).get(STOP_GRACE_MILLIS * 2, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -58,7 +58,7 @@ class WebSocketServerTest {
             assertThat(health).startsWith("HTTP/1.1 200");
             in.readFully(new byte[contentLength(health)]);
 
-            server.refuseNewConnections();
+            server.turnAway(WebSocketServer.GOING_AWAY);
 
             // The listening socket closes on Grizzly's selector thread, a moment later.
             assertThat(refusedWithin(server.port(), 2_000)).as("the port closes").isTrue();
