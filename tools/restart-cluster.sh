@@ -26,7 +26,8 @@ start() {
 }
 
 stop() {
-  for n in 1 2; do [[ -f "$CLUSTER_STATE/node$n.pid" ]] && cluster_node_stop $n TERM; done
+  # Stopped after a run: SIGTERM would have the nodes drain, waiting out the grace period for users long gone.
+  for n in 1 2; do [[ -f "$CLUSTER_STATE/node$n.pid" ]] && cluster_node_stop $n KILL; done
   cluster_nginx_stop
   cluster_redis_stop $redis_port
 }

@@ -15,7 +15,8 @@ redis_port=6391
 [[ -f server/target/parley-server.jar && -f bench/target/parley-bench.jar ]] || ./mvnw -q -B -DskipTests package
 
 cleanup() {
-  for n in 1 2 3; do [[ -f "$CLUSTER_STATE/node$n.pid" ]] && kill "$(cluster_node_pid $n)" 2>/dev/null; done
+  # The users are gone: a node sent SIGTERM now would drain, waiting out the grace period for nobody.
+  for n in 1 2 3; do [[ -f "$CLUSTER_STATE/node$n.pid" ]] && cluster_node_stop $n KILL; done
   cluster_nginx_stop
   cluster_redis_stop $redis_port
 }
