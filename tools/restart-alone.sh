@@ -8,6 +8,7 @@
 # launcher's JVM options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source tools/lib/process.sh
 PORT="${PORT:-9100}"
 PIDFILE="${PIDFILE:-/tmp/parley-restart-alone.pid}"
 LOG="${LOG:-/tmp/parley-restart-alone.log}"
@@ -19,7 +20,7 @@ start() {
     local pid=$!
     echo "$pid" > "$PIDFILE"
     until grep -q "listening" "$LOG"; do
-        if ! kill -0 "$pid" 2>/dev/null; then
+        if ! process_running "$pid"; then
             echo "restart-alone: the server did not start:" >&2
             cat "$LOG" >&2
             exit 1
@@ -32,7 +33,7 @@ stop() {
     local pid
     pid=$(cat "$PIDFILE")
     kill -TERM "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    while process_running "$pid"; do sleep 0.05; done
 }
 
 case "${1:-}" in

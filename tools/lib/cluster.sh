@@ -5,6 +5,8 @@
 #   CLUSTER_NODE_PREFIX   what a node's java command is run under, e.g. "taskset -c 0" (default: nothing)
 #   CLUSTER_JAVA_OPTS     the nodes' JVM options (default: none)
 
+source tools/lib/process.sh
+
 cluster_redis() { # REDIS_PORT
   redis-server --port "$1" --save "" --appendonly no --daemonize yes --logfile "$CLUSTER_STATE/redis.log"
 }
@@ -25,7 +27,7 @@ cluster_node() { # N PORT REDIS_PORT
   echo "$pid" > "$CLUSTER_STATE/node$n.pid"
   for _ in $(seq 200); do
     curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return 0
-    kill -0 "$pid" 2>/dev/null || break
+    process_running "$pid" || break
     sleep 0.05
   done
   echo "node $n did not become healthy:" >&2
@@ -42,8 +44,7 @@ cluster_node_stop() { # N SIGNAL
   local pid
   pid=$(cluster_node_pid "$1")
   kill "-$2" "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true # reaps it when it is this shell's child (kill -0 holds for a zombie)
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  while process_running "$pid"; do sleep 0.05; done
 }
 
 # nginx on FRONT_PORT, sending WebSocket connections to the nodes' ports in turn.
@@ -54,8 +55,10 @@ cluster_nginx() { # FRONT_PORT NODE_PORT...
   for port in "$@"; do
     servers+="        server 127.0.0.1:$port max_fails=0;"$'\n'
   done
+  # Each user is two sockets in nginx: two workers (reuseport shares the connections between them) stay under an
+  # open-files limit of 20,000 with 10,000 users, where worker_rlimit_nofile may not raise it.
   cat > "$CLUSTER_STATE/nginx.conf" <<CONF
-worker_processes 1;
+worker_processes 2;
 worker_rlimit_nofile 65536;
 pid $CLUSTER_STATE/nginx.pid;
 error_log $CLUSTER_STATE/nginx-error.log;
@@ -69,7 +72,7 @@ http {
 $servers    }
     map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
     server {
-        listen $front;
+        listen $front reuseport;
         location / {
             proxy_pass http://parley;
             proxy_http_version 1.1;
