@@ -297,8 +297,13 @@ public final class ParleyBench implements Callable<Integer> {
         long ninetyNine = -1;
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         long back = 0;
+        var timeline = new StringBuilder();
+        long nextSecond = 1;
         while (System.nanoTime() < until) {
             back = users.stream().filter(user -> user.inRoomNow).count();
+            if (System.nanoTime() - start >= TimeUnit.SECONDS.toNanos(nextSecond)) {
+                timeline.append(timeline.isEmpty() ? "" : ", ").append(nextSecond++).append(" s ").append(back);
+            }
             if (ninetyNine < 0 && back * 100 >= users.size() * 99L) {
                 ninetyNine = System.nanoTime();
             }
@@ -312,6 +317,7 @@ public final class ParleyBench implements Callable<Integer> {
                 commandSeconds, exit, ninetyNine < 0 ? Double.NaN : (ninetyNine - start) / 1e9,
                 back == users.size() ? String.format(Locale.ROOT, "all after %.1f s", (all - start) / 1e9)
                         : (users.size() - back) + " not back after 120 s");
+        out.printf(Locale.ROOT, "in their rooms, by seconds since the restart command began: %s%n", timeline);
         users.stream().filter(user -> !user.inRoomNow).limit(5)
                 .forEach(user -> out.printf(Locale.ROOT, "  not back: %s, last: %s%n", user.nick, user.lastEvent));
         out.printf(Locale.ROOT, "resumed %d, new sessions %d; each user's time from losing its connection to its room: "
