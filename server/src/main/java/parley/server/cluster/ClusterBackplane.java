@@ -484,7 +484,8 @@ public final class ClusterBackplane implements Backplane {
         }
         String nick = user.nick();
         String owner = owner(user);
-        return new ClusterStore.UserLease(Names.key(nick), owner, nick, token, new Session(nick, rooms, owner, user.away()));
+        return new ClusterStore.UserLease(Names.key(nick), owner, nick, token, new Session(nick, rooms, owner, user.away()),
+                !user.isDropped());
     }
 
     private Leases.NodeState nodeState() {

@@ -151,8 +151,12 @@ public interface ClusterStore {
     record SyncResult(List<SeatChange> removed, List<SeatChange> added) {
     }
 
-    /** One local user's leases: the nickname and the session. */
-    record UserLease(String nickKey, String owner, String nick, String resumeToken, Backplane.Session session) {
+    /**
+     * One local user's leases: the nickname and the session. {@code connected} is false while the user's connection
+     * is lost and it may resume, here or on another node.
+     */
+    record UserLease(String nickKey, String owner, String nick, String resumeToken, Backplane.Session session,
+                     boolean connected) {
     }
 
     /**

@@ -25,8 +25,10 @@ import parley.server.chat.ClusterUnavailable;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -414,15 +416,40 @@ public final class RedisClusterStore implements ClusterStore {
                 resumeValues[i + 1] = ResumeLines.encode(user.session());
             }
             steps.add(calls.<List<Object>>script(RedisScripts.RENEW_NICKS, ScriptOutputType.MULTI, nickKeys, nickValues)
-                    .thenAccept(conflicts -> {
-                        if (!conflicts.isEmpty()) {
-                            log.warn("Nicknames held here were claimed elsewhere while this node was cut off: {}", conflicts);
-                        }
-                    }).toCompletableFuture());
+                    .thenAccept(conflicts -> reportConflicts(chunk, conflicts)).toCompletableFuture());
             steps.add(calls.script(RedisScripts.SAVE_ALL, ScriptOutputType.INTEGER, resumeKeys, resumeValues).toCompletableFuture());
         }
         return previous.thenCombine(CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)),
                 (was, renewed) -> was == null);
+    }
+
+    /**
+     * Nicknames of this node that the store gives to another. For a user whose connection is lost that is expected:
+     * it resumed on another node, which will tell this one. For a connected user it means this node was cut off
+     * long enough for its lease to run out.
+     */
+    private void reportConflicts(List<UserLease> chunk, List<Object> conflictingKeys) {
+        if (conflictingKeys.isEmpty()) {
+            return;
+        }
+        Set<Object> conflicting = new HashSet<>(conflictingKeys);
+        List<String> connected = new ArrayList<>();
+        int resumedElsewhere = 0;
+        for (UserLease user : chunk) {
+            if (conflicting.contains(key("nick:", user.nickKey()))) {
+                if (user.connected()) {
+                    connected.add(user.nick());
+                } else {
+                    resumedElsewhere++;
+                }
+            }
+        }
+        if (!connected.isEmpty()) {
+            log.warn("Nicknames held here were claimed elsewhere while this node was cut off: {}", connected);
+        }
+        if (resumedElsewhere > 0) {
+            log.debug("{} users whose connection was lost here have resumed on other nodes", resumedElsewhere);
+        }
     }
 
     @Override
