@@ -25,10 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * delivery and memory per connection.
  */
 @Command(name = "parley-bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Measures a Parley server. Scenarios: fanout (with --stalled for slow consumers), whispers, idle, storm.")
+        description = "Measures a Parley server. Scenarios: fanout (with --stalled for slow consumers), whispers, idle, storm, restart.")
 public final class ParleyBench implements Callable<Integer> {
     private static final long P99_LIMIT_MICROS = 100_000;
     private static final String ROOM = "bench";
+    /** How often the restart scenario counts the users in their rooms. */
+    private static final long POLL_MILLIS = 50;
 
     @Option(names = "--url", defaultValue = "ws://127.0.0.1:8025/chat", description = "Server URL (default: ${DEFAULT-VALUE}).")
     URI url;
@@ -290,33 +292,43 @@ public final class ParleyBench implements Callable<Integer> {
         out.printf(Locale.ROOT, "restart: %d users in %d rooms; restarting with: %s%n", users.size(), rooms, restartCommand);
         out.flush();
         long start = System.nanoTime();
-        int exit = new ProcessBuilder("sh", "-c", restartCommand).inheritIO().start().waitFor();
-        double commandSeconds = (System.nanoTime() - start) / 1e9;
-        // The users notice on their own; until they do, they still count as in their rooms.
-        Thread.sleep(500);
-        long ninetyNine = -1;
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        long back = 0;
+        Process command = new ProcessBuilder("sh", "-c", restartCommand).inheritIO().start();
+        // Watched while the command runs (a drain moves users before the command returns). A user counts as in its
+        // room until it notices its connection ended, so "back" is when the count last rose past the mark, and the
+        // watch goes on for a moment after the command (users of a killed process notice just after it ends).
+        long commandEnded = -1;
+        int exit = -1;
+        long lastBelowNinetyNine = -1;
+        long lastBelowAll = -1;
+        long back;
         var timeline = new StringBuilder();
         long nextSecond = 1;
-        while (System.nanoTime() < until) {
+        while (true) {
             back = users.stream().filter(user -> user.inRoomNow).count();
-            if (System.nanoTime() - start >= TimeUnit.SECONDS.toNanos(nextSecond)) {
+            long now = System.nanoTime();
+            if (back * 100 < users.size() * 99L) {
+                lastBelowNinetyNine = now;
+            }
+            if (back < users.size()) {
+                lastBelowAll = now;
+            }
+            if (now - start >= TimeUnit.SECONDS.toNanos(nextSecond)) {
                 timeline.append(timeline.isEmpty() ? "" : ", ").append(nextSecond++).append(" s ").append(back);
             }
-            if (ninetyNine < 0 && back * 100 >= users.size() * 99L) {
-                ninetyNine = System.nanoTime();
+            if (commandEnded < 0 && !command.isAlive()) {
+                commandEnded = now;
+                exit = command.exitValue();
             }
-            if (back == users.size()) {
+            if (commandEnded >= 0 && (back == users.size() && now - commandEnded > TimeUnit.MILLISECONDS.toNanos(500)
+                    || now - commandEnded > TimeUnit.SECONDS.toNanos(120))) {
                 break;
             }
-            Thread.sleep(50);
+            Thread.sleep(POLL_MILLIS);
         }
-        long all = System.nanoTime();
         out.printf(Locale.ROOT, "restart command took %.1f s (exit %d); 99%% back in their rooms after %.1f s, %s%n",
-                commandSeconds, exit, ninetyNine < 0 ? Double.NaN : (ninetyNine - start) / 1e9,
-                back == users.size() ? String.format(Locale.ROOT, "all after %.1f s", (all - start) / 1e9)
-                        : (users.size() - back) + " not back after 120 s");
+                (commandEnded - start) / 1e9, exit, secondsUntilBack(lastBelowNinetyNine, start),
+                back == users.size() ? String.format(Locale.ROOT, "all after %.1f s", secondsUntilBack(lastBelowAll, start))
+                        : (users.size() - back) + " not back 120 s after the command");
         out.printf(Locale.ROOT, "in their rooms, by seconds since the restart command began: %s%n", timeline);
         users.stream().filter(user -> !user.inRoomNow).limit(5)
                 .forEach(user -> out.printf(Locale.ROOT, "  not back: %s, last: %s%n", user.nick, user.lastEvent));
@@ -325,6 +337,11 @@ public final class ParleyBench implements Callable<Integer> {
                 backAfter.getValueAtPercentile(50) / 1000.0, backAfter.getValueAtPercentile(99) / 1000.0);
         timer.shutdownNow();
         return 0;
+    }
+
+    /** Seconds from the start to the poll after the last one that found too few users back (0: never too few). */
+    private static double secondsUntilBack(long lastBelow, long start) {
+        return lastBelow < 0 ? 0 : (lastBelow - start + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)) / 1e9;
     }
 
     private List<BenchClient> connect(int count, java.util.function.IntFunction<String> roomOf,
