@@ -312,7 +312,7 @@ public final class ParleyBench implements Callable<Integer> {
             if (back < users.size()) {
                 lastBelowAll = now;
             }
-            if (now - start >= TimeUnit.SECONDS.toNanos(nextSecond)) {
+            while (now - start >= TimeUnit.SECONDS.toNanos(nextSecond)) {
                 timeline.append(timeline.isEmpty() ? "" : ", ").append(nextSecond++).append(" s ").append(back);
             }
             if (commandEnded < 0 && !command.isAlive()) {
