@@ -24,6 +24,7 @@ cluster_node() { # N PORT REDIS_PORT
     --redis "redis://127.0.0.1:$redis_port" --trusted-proxy 127.0.0.1 --rate 0 --max-refused 0 \
     >> "$CLUSTER_STATE/node$n.log" 2>&1 < /dev/null &
   local pid=$!
+  disown "$pid" # stopped with a signal on purpose: no "Killed" from the shell for it
   echo "$pid" > "$CLUSTER_STATE/node$n.pid"
   for _ in $(seq 200); do
     curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return 0
