@@ -416,7 +416,7 @@ public final class RedisClusterStore implements ClusterStore {
                 resumeValues[i + 1] = ResumeLines.encode(user.session());
             }
             steps.add(calls.<List<Object>>script(RedisScripts.RENEW_NICKS, ScriptOutputType.MULTI, nickKeys, nickValues)
-                    .thenAccept(conflicts -> reportConflicts(chunk, conflicts)).toCompletableFuture());
+                    .thenAccept(conflicts -> reportConflicts(chunk, nickKeys, conflicts)).toCompletableFuture());
             steps.add(calls.script(RedisScripts.SAVE_ALL, ScriptOutputType.INTEGER, resumeKeys, resumeValues).toCompletableFuture());
         }
         return previous.thenCombine(CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)),
@@ -424,19 +424,20 @@ public final class RedisClusterStore implements ClusterStore {
     }
 
     /**
-     * Nicknames of this node that the store gives to another. For a user whose connection is lost that is expected:
-     * it resumed on another node, which will tell this one. For a connected user it means this node was cut off
-     * long enough for its lease to run out.
+     * Nicknames of this node that the store gives to another ({@code nickKeys}: the chunk's keys, in its order).
+     * For a user whose connection is lost that is expected: it resumed on another node, which will tell this one.
+     * For a connected user it means this node was cut off long enough for its lease to run out.
      */
-    private void reportConflicts(List<UserLease> chunk, List<Object> conflictingKeys) {
+    private void reportConflicts(List<UserLease> chunk, String[] nickKeys, List<Object> conflictingKeys) {
         if (conflictingKeys.isEmpty()) {
             return;
         }
         Set<Object> conflicting = new HashSet<>(conflictingKeys);
         List<String> connected = new ArrayList<>();
         int resumedElsewhere = 0;
-        for (UserLease user : chunk) {
-            if (conflicting.contains(key("nick:", user.nickKey()))) {
+        for (int i = 0; i < chunk.size(); i++) {
+            UserLease user = chunk.get(i);
+            if (conflicting.contains(nickKeys[i])) {
                 if (user.connected()) {
                     connected.add(user.nick());
                 } else {
