@@ -156,6 +156,12 @@ public final class ParleyServer implements Callable<Integer> {
             description = "Cluster events received and not yet handled before more are dropped (default: ${DEFAULT-VALUE}).")
     int clusterQueue;
 
+    @Option(names = "--state-file", paramLabel = "FILE", defaultValue = "${env:PARLEY_STATE_FILE}",
+            description = "A server alone keeps its users and rooms across a restart in FILE: saved when it stops"
+                    + " (clients are closed with 1012 and resume), restored and removed when it starts (default: none;"
+                    + " env PARLEY_STATE_FILE).")
+    Path stateFilePath;
+
     @Option(names = "--tls-cert", paramLabel = "FILE",
             description = "Speak TLS (wss://) with this PEM certificate chain, server certificate first; needs --tls-key.")
     Path tlsCert;
@@ -355,6 +361,7 @@ public final class ParleyServer implements Callable<Integer> {
         ChatLimits chatLimits;
         TransportLimits transportLimits;
         ClusterOptions clusterOptions = null;
+        StateFile stateFile = null;
         Access access;
         TlsSettings tls;
         try {
@@ -376,6 +383,14 @@ public final class ParleyServer implements Callable<Integer> {
                 clusterOptions = new ClusterOptions(redisUri.strip(), seconds(nodeLeaseSeconds),
                         seconds(redisTimeoutSeconds), clusterQueue);
             }
+            if (stateFilePath != null) {
+                if (clusterOptions != null) {
+                    throw new IllegalArgumentException("--state-file is for a server alone: a cluster keeps its"
+                            + " sessions in Redis");
+                }
+                stateFile = new StateFile(stateFilePath);
+                stateFile.checkWritable();
+            }
         } catch (TlsSettings.SetupException e) {
             spec.commandLine().getErr().println("parley-server: " + e.getMessage());
             return 2;
@@ -392,6 +407,9 @@ public final class ParleyServer implements Callable<Integer> {
         ChatService chat;
         if (clusterOptions == null) {
             chat = ChatService.alone(CODEC, chatLimits, Clock.systemUTC());
+            if (stateFile != null) {
+                stateFile.restoreInto(chat);
+            }
         } else {
             try {
                 chat = clusterChat(clusterOptions, chatLimits);
@@ -401,7 +419,7 @@ public final class ParleyServer implements Callable<Integer> {
             }
             log.info("Cluster node {} on Redis {}", chat.health().get("node"), clusterOptions.redisUri());
         }
-        var stopping = new Stopping(chat, clusterOptions != null, chatLimits.gracePeriod());
+        var stopping = new Stopping(chat, clusterOptions != null, chatLimits.gracePeriod(), stateFile);
         AdminSettings admin = null;
         if (adminTokenFile != null) {
             try {

@@ -11,24 +11,30 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * How the server stops, on SIGTERM or an administrator's drain, once. A server alone closes every connection
- * with 1001: its users leave. A cluster node drains: its clients are closed with 1012 and come back at once,
- * resuming, on other nodes; the node keeps renewing their sessions until every user has moved (or the grace
- * period is over), so that nobody sees them leave, and then stops.
+ * with 1001: its users leave. A server alone with a state file closes them with 1012 instead, waits for the close
+ * handshakes, and saves its chat: after the restart its users resume. A cluster node drains: its clients are
+ * closed with 1012 and come back at once, resuming, on other nodes; the node keeps renewing their sessions until
+ * every user has moved (or the grace period is over), so that nobody sees them leave, and then stops.
  */
 final class Stopping {
     private static final Logger log = LoggerFactory.getLogger(Stopping.class);
+    /** How long a server alone waits for its clients to answer the 1012 before it saves the chat. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final ChatService chat;
     private final boolean inCluster;
     private final Duration grace;
+    private final StateFile stateFile;
     private final AtomicBoolean started = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile WebSocketServer server;
 
-    Stopping(ChatService chat, boolean inCluster, Duration grace) {
+    /** {@code stateFile}: where a server alone saves its chat, or null. */
+    Stopping(ChatService chat, boolean inCluster, Duration grace, StateFile stateFile) {
         this.chat = chat;
         this.inCluster = inCluster;
         this.grace = grace;
+        this.stateFile = stateFile;
     }
 
     void serving(WebSocketServer started) {
@@ -49,6 +55,15 @@ final class Stopping {
                 sleep(100);
             }
             log.info("Drained: {} users still here", usersHere());
+        } else if (stateFile != null) {
+            log.info("Stopping: clients come back and resume after the restart (close 1012)");
+            server.drain();
+            // Each user is dropped when its client answers the close; then nothing more can change the chat.
+            long until = System.nanoTime() + CLOSE_WAIT.toNanos();
+            while (chat.connectedUsers() > 0 && System.nanoTime() < until) {
+                sleep(20);
+            }
+            stateFile.save(chat.save());
         } else {
             log.info("Stopping: closing connections with 1001 (going away)");
         }

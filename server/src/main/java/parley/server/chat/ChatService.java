@@ -29,6 +29,7 @@ public final class ChatService implements Chat, AutoCloseable {
     private final Moderation moderation;
     private final Whereabouts whereabouts;
     private final Administration administration;
+    private final Restarts restarts;
     private final EventCodec codec;
     private final ChatLimits limits;
     private final Clock clock;
@@ -42,6 +43,7 @@ public final class ChatService implements Chat, AutoCloseable {
         this.moderation = new Moderation(here);
         this.whereabouts = new Whereabouts(here);
         this.administration = new Administration(here, sessions, (String) backplane.health().get("node"));
+        this.restarts = new Restarts(here, sessions);
         this.codec = codec;
         this.limits = limits;
         this.clock = clock;
@@ -68,6 +70,28 @@ public final class ChatService implements Chat, AutoCloseable {
     @Override
     public void close() {
         backplane.stop();
+    }
+
+    // ---- restarts of a server alone ----
+
+    /** Everything this server holds, to {@linkplain #restore restore} after a restart; connected users count as dropped. */
+    public ChatState save() {
+        return restarts.save(whisperNumbers.get());
+    }
+
+    /**
+     * Puts back what a stopped server saved, before anyone connects: its users resume as after a dropped connection.
+     *
+     * @throws IllegalArgumentException for a state of another format
+     */
+    public void restore(ChatState state) {
+        restarts.restore(state);
+        whisperNumbers.accumulateAndGet(state.lastWhisperId(), Math::max);
+    }
+
+    /** How many users have a live connection here (the others wait to resume). */
+    public int connectedUsers() {
+        return sessions.connectedUsers();
     }
 
     // ---- comings and goings ----

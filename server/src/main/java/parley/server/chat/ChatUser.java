@@ -144,12 +144,26 @@ public final class ChatUser {
         if (!isDropped()) {
             peer.send(frame);
         }
+        keepWhisper(frame, now, keep);
+    }
+
+    /** Keeps a whisper sent at {@code sentAt} among the newest {@code keep}, to send again on resume. */
+    void keepWhisper(EncodedEvent frame, long sentAt, int keep) {
         if (keep > 0) {
             if (recentWhispers.size() == keep) {
                 recentWhispers.removeFirst();
             }
-            recentWhispers.addLast(new RecentWhisper(now, frame));
+            recentWhispers.addLast(new RecentWhisper(sentAt, frame));
         }
+    }
+
+    /** The recent whispers, oldest first, as a saved state keeps them. */
+    List<ChatState.SavedWhisper> savedWhispers() {
+        List<ChatState.SavedWhisper> saved = new ArrayList<>(recentWhispers.size());
+        for (RecentWhisper whisper : recentWhispers) {
+            saved.add(new ChatState.SavedWhisper(whisper.sentAt(), whisper.frame().json()));
+        }
+        return saved;
     }
 
     @Override

@@ -47,6 +47,11 @@ final class Directory {
         return new ChatUser(serials.incrementAndGet(), peer, nick, clock.millis());
     }
 
+    /** A user as a saved state had them, connected since {@code connectedAt}; not yet under its nickname. */
+    ChatUser restoredUser(Peer peer, String nick, long connectedAt) {
+        return new ChatUser(serials.incrementAndGet(), peer, nick, connectedAt);
+    }
+
     /** The room of this key, opened if need be, with one more join under way. */
     Room openRoom(String key, String name) {
         while (true) {

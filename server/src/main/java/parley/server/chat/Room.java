@@ -220,6 +220,11 @@ public final class Room {
         }
     }
 
+    /** Every message kept for joins with {@code since}, oldest first. */
+    List<ServerEvent.Message> buffered() {
+        return List.copyOf(buffer);
+    }
+
     /** The most recent messages, as a plain joiner gets them. */
     List<ServerEvent.Message> history() {
         List<ServerEvent.Message> all = List.copyOf(buffer);

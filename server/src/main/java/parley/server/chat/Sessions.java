@@ -181,6 +181,27 @@ final class Sessions implements Backplane.Here {
         backplane.dropped(user);
     }
 
+    /**
+     * A user of a saved state: dropped (when the server stopped, or earlier), and resumed with the token it had
+     * before, for the rest of its grace period.
+     */
+    void restored(ChatUser user, String resumeToken) {
+        user.resumeToken(resumeToken);
+        usersByResumeToken.put(resumeToken, user);
+        droppedUsers.add(user);
+    }
+
+    /** How many users have a live connection here. */
+    int connectedUsers() {
+        int connected = 0;
+        for (ChatUser user : here.users) {
+            if (!user.isDropped()) {
+                connected++;
+            }
+        }
+        return connected;
+    }
+
     /** Lets users dropped longer than the grace period go, as if they had quit. */
     void expireDroppedUsers() {
         long expired = clock.millis() - limits.gracePeriod().toMillis();
