@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One person who keeps coming back, as Parley's window does: in one room, saying something when asked; when the
- * connection ends it reconnects (after a random 0–2 s on 1012, else with backoff from 0.5 s), resumes with its
+ * connection ends it reconnects (after a random 0–2 s on 1012, and while the server is not back every 0.5–1 s for
+ * up to 40 tries; else with backoff from 0.5 s), resumes with its
  * token, and joins its room again with {@code since}; a server that forgot the session gets a fresh nickname
  * claim and join. It notes every room message id it sees, so that losses and repeats can be counted.
  */
@@ -36,6 +37,7 @@ final class ReturningUser implements WebSocket.Listener {
     }
 
     private static final long MAX_BACKOFF_MILLIS = 8_000;
+    private static final int RESTART_TRIES = 40;
 
     private final HttpClient http;
     private final URI uri;
@@ -52,6 +54,8 @@ final class ReturningUser implements WebSocket.Listener {
     private volatile long lostAt;
     private boolean resumed;
     private int attempts;
+    /** Quick tries left after a 1012, before the backoff. */
+    private volatile int restartTriesLeft;
     /** What last happened to this user, for the report of those that did not come back. */
     volatile String lastEvent = "created";
     private int lastId;
@@ -149,6 +153,7 @@ final class ReturningUser implements WebSocket.Listener {
                 String id = BenchClient.field(frame, "id");
                 if ("join".equals(ref)) {
                     attempts = 0;
+                    restartTriesLeft = 0;
                     if (lostAt != 0) {
                         observer.back(System.nanoTime() - lostAt, resumed);
                         lostAt = 0;
@@ -182,6 +187,7 @@ final class ReturningUser implements WebSocket.Listener {
         lastEvent = "closed " + statusCode + " " + reason;
         if (statusCode == 1012) {
             observer.restarted();
+            restartTriesLeft = RESTART_TRIES;
             lost(webSocket, ThreadLocalRandom.current().nextLong(2_000));
         } else {
             lost(webSocket, backoff());
@@ -212,8 +218,15 @@ final class ReturningUser implements WebSocket.Listener {
         timer.schedule(this::connect, delayMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** 0.5 s doubling up to 8 s, from the upper half of each step, as the window waits. */
+    /**
+     * 0.5 s doubling up to 8 s, from the upper half of each step, as the window waits; while a restarting server is
+     * not back, 0.5–1 s.
+     */
     private long backoff() {
+        if (restartTriesLeft > 0) {
+            restartTriesLeft--;
+            return 500 + ThreadLocalRandom.current().nextLong(501);
+        }
         long step = Math.min(MAX_BACKOFF_MILLIS, 500L << Math.min(attempts++, 10));
         return step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1);
     }

@@ -27,6 +27,19 @@ public final class Backoff {
 
     static final long RESTART_SPREAD_MILLIS = 2_000;
 
+    /**
+     * The delay before trying again while a server that said it restarts is not back yet: 0.5–1 s at random. A
+     * restart takes seconds, and a client in a backoff of 8 s or more would come back long after the server.
+     */
+    public Duration whileRestarting() {
+        return Duration.ofMillis(RESTART_RETRY_MILLIS / 2 + Math.round(random.getAsDouble() * (RESTART_RETRY_MILLIS / 2.0)));
+    }
+
+    static final long RESTART_RETRY_MILLIS = 1_000;
+
+    /** How many tries {@link #whileRestarting} paces (about half a minute) before the usual backoff. */
+    public static final int RESTART_TRIES = 40;
+
     /** The delay before attempt number {@code attempt} (1 for the first retry). */
     public Duration delay(int attempt) {
         long step = Math.min(MAX_MILLIS, FIRST_MILLIS << Math.min(attempt - 1, 16));

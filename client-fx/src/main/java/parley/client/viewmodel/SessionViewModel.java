@@ -86,6 +86,8 @@ public final class SessionViewModel {
     /** True from connect() until disconnect() or a do-not-reconnect close: connection losses are repaired. */
     private boolean wantConnected;
     private int reconnectAttempt;
+    /** Quick tries left after the server said it restarts (close 1012), before the usual backoff. */
+    private int restartTriesLeft;
     private Runnable cancelReconnect = () -> { };
 
     SessionViewModel(ChatConnection connection, Executor fxThread, Settings.Store settingsStore, ServerTrust trust,
@@ -334,12 +336,21 @@ public final class SessionViewModel {
 
     /** After a lost connection: the window keeps its conversations, and tries again after a growing pause. */
     private void scheduleReconnect(String detail) {
-        events.lost(detail, reconnectAttempt == 0);
+        boolean restarting = restartTriesLeft > 0;
+        events.lost(detail, reconnectAttempt == 0 && !restarting);
         reconnectAttempt++;
         reconnecting.set(true);
-        Duration delay = backoff.delay(reconnectAttempt);
-        status.set(String.format(Locale.ROOT, "Reconnecting in %.1f s (attempt %d)", delay.toMillis() / 1000.0,
-                reconnectAttempt));
+        Duration delay;
+        if (restarting) {
+            restartTriesLeft--;
+            delay = backoff.whileRestarting();
+            status.set(String.format(Locale.ROOT, "The server restarts: not back yet, trying again in %.1f s",
+                    delay.toMillis() / 1000.0));
+        } else {
+            delay = backoff.delay(reconnectAttempt);
+            status.set(String.format(Locale.ROOT, "Reconnecting in %.1f s (attempt %d)", delay.toMillis() / 1000.0,
+                    reconnectAttempt));
+        }
         cancelReconnect = scheduler.schedule(delay, () -> {
             if (wantConnected) {
                 connection.connect(host.get().strip(), parsePort(port.get()), secure.get(), resumeToken);
@@ -348,12 +359,14 @@ public final class SessionViewModel {
     }
 
     /**
-     * The server restarts: come back within 0–2 s, resuming (through a load balancer, on another server); if that
-     * fails, the usual backoff follows.
+     * The server restarts: come back within 0–2 s, resuming (through a load balancer, on another server, or on
+     * the same server once it is back); while it is not back, try again every 0.5–1 s for about half a minute, and
+     * only then back off as usual.
      */
     private void comeBackSoon(String detail) {
         events.lost(detail, true);
         reconnecting.set(true);
+        restartTriesLeft = Backoff.RESTART_TRIES;
         Duration delay = backoff.afterRestart();
         status.set(String.format(Locale.ROOT, "The server restarts: reconnecting in %.1f s", delay.toMillis() / 1000.0));
         cancelReconnect = scheduler.schedule(delay, () -> {
@@ -368,6 +381,7 @@ public final class SessionViewModel {
         cancelReconnect = () -> { };
         reconnecting.set(false);
         reconnectAttempt = 0;
+        restartTriesLeft = 0;
     }
 
     private String where() {

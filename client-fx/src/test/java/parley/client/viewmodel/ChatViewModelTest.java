@@ -405,8 +405,24 @@ class ChatViewModelTest {
         scheduler.runDue();
         assertThat(connection.resumeTokens()).containsExactly(null, "token-1");
         connection.fail("connection refused");
-        assertThat(model.session().statusProperty().get()).as("a failed try backs off as usual")
-                .isEqualTo("Reconnecting in 0.5 s (attempt 1)");
+        assertThat(model.session().statusProperty().get()).as("while the server is not back, no backoff")
+                .startsWith("The server restarts: not back yet, trying again in");
+        assertThat(scheduler.waiting()).singleElement().satisfies(delay ->
+                assertThat(delay).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1)));
+        assertThat(texts()).as("one note for the whole restart").containsOnlyOnce(
+                "Connection lost: the server closed the connection (1012: service restart: reconnect now)");
+        for (int attempt = 2; attempt <= Backoff.RESTART_TRIES; attempt++) {
+            scheduler.runDue();
+            connection.fail("connection refused");
+        }
+        assertThat(scheduler.waiting()).singleElement().satisfies(delay ->
+                assertThat(delay).isLessThanOrEqualTo(Duration.ofSeconds(1)));
+        scheduler.runDue();
+        connection.fail("connection refused");
+        assertThat(model.session().statusProperty().get()).as("after about half a minute, the usual backoff")
+                .startsWith("Reconnecting in").endsWith("(attempt " + (Backoff.RESTART_TRIES + 1) + ")");
+        assertThat(scheduler.waiting()).singleElement().satisfies(delay ->
+                assertThat(delay).isGreaterThan(Duration.ofSeconds(1)));
     }
 
     @Test
