@@ -383,7 +383,7 @@ public final class ParleyServer implements Callable<Integer> {
                 clusterOptions = new ClusterOptions(redisUri.strip(), seconds(nodeLeaseSeconds),
                         seconds(redisTimeoutSeconds), clusterQueue);
             }
-            if (stateFilePath != null) {
+            if (stateFilePath != null && !stateFilePath.toString().isEmpty()) {
                 if (clusterOptions != null) {
                     throw new IllegalArgumentException("--state-file is for a server alone: a cluster keeps its"
                             + " sessions in Redis");

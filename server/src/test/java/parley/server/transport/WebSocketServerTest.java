@@ -153,6 +153,11 @@ class WebSocketServerTest {
                 .startsWith("2: parley-server: cannot read certificates from");
         assertThat(run("--password-file", folder.resolve("missing.txt").toString()))
                 .startsWith("2: parley-server: cannot read the password file");
+        assertThat(run("--state-file", folder.resolve("missing/state.json").toString()))
+                .startsWith("2: parley-server: --state-file: no directory " + folder.resolve("missing"));
+        assertThat(run("--state-file", folder.toString())).startsWith("2: parley-server: --state-file: " + folder + " is a directory");
+        assertThat(run("--state-file", folder.resolve("state.json").toString(), "--redis", "redis://127.0.0.1:1"))
+                .startsWith("2: parley-server: --state-file is for a server alone: a cluster keeps its sessions in Redis");
         int freePort;
         try (var socket = new java.net.ServerSocket(0)) {
             freePort = socket.getLocalPort();
