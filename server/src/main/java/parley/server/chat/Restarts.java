@@ -93,7 +93,8 @@ final class Restarts {
             }
             user.away(saved.away());
             user.active(saved.activeAt());
-            user.markDropped(saved.droppedAt());
+            // Never connected here: a time from before 1970 (an edited file) would read as connected forever.
+            user.markDropped(Math.max(0, saved.droppedAt()));
             for (ChatState.SavedWhisper whisper : saved.whispers()) {
                 user.keepWhisper(new EncodedEvent(whisper.event()), whisper.sentAt(), here.limits.recentWhispers());
             }
