@@ -278,11 +278,12 @@ public final class ParleyBench implements Callable<Integer> {
             }
         };
         List<ReturningUser> users = new ArrayList<>();
+        var portWatch = new PortWatch(url);
         String run = Long.toString(System.currentTimeMillis() % 100_000, 36);
         for (int i = 0; i < clients; i += concurrency) {
             List<CompletableFuture<Void>> batch = new ArrayList<>();
             for (int j = i; j < Math.min(clients, i + concurrency); j++) {
-                var user = new ReturningUser(http, url, timer, observer, "r" + run + "-" + j, ROOM + (j % rooms));
+                var user = new ReturningUser(http, url, timer, observer, portWatch, "r" + run + "-" + j, ROOM + (j % rooms));
                 users.add(user);
                 batch.add(user.inRoom);
                 user.connect();

@@ -1,5 +1,6 @@
 package parley.bench;
 
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -43,6 +44,7 @@ final class ReturningUser implements WebSocket.Listener {
     private final URI uri;
     private final ScheduledExecutorService timer;
     private final Observer observer;
+    private final PortWatch portWatch;
     final String nick;
     final String room;
     final CompletableFuture<Void> inRoom = new CompletableFuture<>();
@@ -62,22 +64,32 @@ final class ReturningUser implements WebSocket.Listener {
     private int refs;
     private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
 
-    ReturningUser(HttpClient http, URI uri, ScheduledExecutorService timer, Observer observer, String nick, String room) {
+    ReturningUser(HttpClient http, URI uri, ScheduledExecutorService timer, Observer observer, PortWatch portWatch,
+                  String nick, String room) {
         this.http = http;
         this.uri = uri;
         this.timer = timer;
         this.observer = observer;
+        this.portWatch = portWatch;
         this.nick = nick;
         this.room = room;
     }
 
     void connect() {
+        if (portWatch.isClosed()) {
+            lastEvent = "could not connect: the port is closed";
+            comeBack(backoff());
+            return;
+        }
         String resumeToken = token;
         URI target = resumeToken == null ? uri : URI.create(uri + "?resume=" + resumeToken);
         lastEvent = "connecting" + (resumeToken == null ? "" : " to resume");
         http.newWebSocketBuilder().buildAsync(target, this).whenComplete((ws, failure) -> {
             if (failure != null) {
                 lastEvent = "could not connect: " + failure;
+                if (failure.getCause() instanceof ConnectException) {
+                    portWatch.refused();
+                }
                 comeBack(backoff());
             }
         });

@@ -90,8 +90,9 @@ public final class RollingRestart {
                 restarts.incrementAndGet();
             }
         };
+        var portWatch = new PortWatch(uri);
         for (int i = 0; i < users; i++) {
-            var user = new ReturningUser(http, uri, timer, observer, "u" + i, "room" + (i % rooms));
+            var user = new ReturningUser(http, uri, timer, observer, portWatch, "u" + i, "room" + (i % rooms));
             everyone.add(user);
             joined.add(user.inRoom);
             user.connect();
