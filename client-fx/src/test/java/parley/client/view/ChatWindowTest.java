@@ -32,6 +32,7 @@ import parley.server.TestCertificates;
 import parley.server.access.Access;
 import parley.server.access.Password;
 import parley.server.chat.ChatService;
+import parley.server.chat.ChatState;
 import parley.server.transport.TlsSettings;
 import parley.server.chat.ChatLimits;
 import parley.server.transport.TransportLimits;
@@ -443,6 +444,42 @@ class ChatWindowTest {
         assertThat(alice.<Button>node(robot, ChatView.RECONNECT_NOW).isVisible()).isFalse();
         say(alice, "back again");
         eventually(() -> alice.logLines().stream().anyMatch(line -> line.endsWith("alice: back again")));
+    }
+
+    @Test
+    void aServerRestartedWithItsStateIsResumedAtOnceAndNothingIsLost() throws Exception {
+        server.stop();
+        var chat = ChatService.alone(new EventCodec(), ChatLimits.defaults(), Clock.systemUTC());
+        server = ParleyServer.start("127.0.0.1", 0, chat, TransportLimits.defaults());
+        var alice = window();
+        var bob = window();
+        connectAs(alice, "alice");
+        connectAs(bob, "bob");
+        say(bob, "before the restart");
+        eventually(() -> alice.logLines().stream().anyMatch(line -> line.endsWith("bob: before the restart")));
+        int port = server.port();
+
+        // What a server alone with a state file does on SIGTERM, and its next start.
+        server.drain();
+        eventually(() -> chat.connectedUsers() == 0);
+        ChatState saved = chat.save();
+        server.stop();
+        eventually(() -> text(alice, ChatView.STATUS).startsWith("The server restarts: not back yet"),
+                () -> "status " + text(alice, ChatView.STATUS));
+        var restarted = ChatService.alone(new EventCodec(), ChatLimits.defaults(), Clock.systemUTC());
+        restarted.restore(saved);
+        server = ParleyServer.start("127.0.0.1", port, restarted, TransportLimits.defaults());
+
+        for (ClientWindow window : List.of(alice, bob)) {
+            eventually(() -> text(window, ChatView.STATUS).startsWith("Connected as")
+                    && window.logLines().stream().anyMatch(line -> line.contains("Reconnected: your session resumed")),
+                    () -> "status " + text(window, ChatView.STATUS));
+        }
+        say(alice, "after the restart");
+        eventually(() -> bob.logLines().stream().anyMatch(line -> line.endsWith("alice: after the restart")));
+        assertThat(alice.logLines()).filteredOn(line -> line.endsWith("bob: before the restart")).hasSize(1);
+        assertThat(alice.<ListView<String>>node(robot, ChatView.MEMBERS).getItems()).containsExactly("alice", "bob");
+        assertThat(alice.logLines()).noneMatch(line -> line.endsWith("bob left") || line.endsWith("bob joined"));
     }
 
     // --- steps a user takes
