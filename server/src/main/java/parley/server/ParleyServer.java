@@ -384,12 +384,18 @@ public final class ParleyServer implements Callable<Integer> {
                         seconds(redisTimeoutSeconds), clusterQueue);
             }
             if (stateFilePath != null && !stateFilePath.toString().isEmpty()) {
-                if (clusterOptions != null) {
+                boolean given = spec.commandLine().getParseResult().hasMatchedOption("--state-file");
+                if (clusterOptions != null && given) {
                     throw new IllegalArgumentException("--state-file is for a server alone: a cluster keeps its"
                             + " sessions in Redis");
                 }
-                stateFile = new StateFile(stateFilePath);
-                stateFile.checkWritable();
+                if (clusterOptions == null) {
+                    stateFile = new StateFile(stateFilePath);
+                    stateFile.checkWritable();
+                } else {
+                    // A unit that sets PARLEY_STATE_FILE for every server must not stop a cluster node starting.
+                    log.info("PARLEY_STATE_FILE is not used: a cluster node keeps its sessions in Redis");
+                }
             }
         } catch (TlsSettings.SetupException e) {
             spec.commandLine().getErr().println("parley-server: " + e.getMessage());

@@ -11,12 +11,21 @@ import parley.server.chat.ChatService;
 import parley.server.transport.TransportLimits;
 import parley.server.transport.WebSocketServer;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -134,6 +143,94 @@ class RestartIntegrationTest {
         assertThat(dave.awaitClose().getCloseCode().getCode()).isEqualTo(1001);
         try (var files = Files.list(directory)) {
             assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void aServerProcessGivenPARLEY_STATE_FILESavesOnSigtermAndItsNextStartResumesItsUsers() throws Exception {
+        Path path = directory.resolve("state.json");
+        var first = new ServerProcess(path);
+        var alice = track(WireClient.connectAs(first.port, "alice"));
+        request(alice, "{\"type\":\"join\",\"room\":\"lobby\"");
+        request(alice, "{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"before\"");
+
+        first.process.destroy();
+
+        first.awaitEnd();
+        assertThat(alice.awaitClose().getCloseCode().getCode()).isEqualTo(1012);
+        assertThat(path).exists();
+        var second = new ServerProcess(path);
+        try {
+            assertThat(path).as("removed once restored").doesNotExist();
+            var again = track(WireClient.resume(second.port, token(alice)));
+            assertThat(again.await(ServerEvent.Welcome.class).resumed()).isTrue();
+            again.send("{\"type\":\"join\",\"room\":\"lobby\",\"since\":\"0\"}");
+            assertThat(again.await(ServerEvent.Joined.class).history()).extracting(ServerEvent.Message::text)
+                    .containsExactly("before");
+        } finally {
+            second.process.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aClusterNodeDoesNotUsePARLEY_STATE_FILE() throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Process node = ServerProcess.builder(directory.resolve("state.json"), "--redis", "redis://127.0.0.1:" + closedPort,
+                "--redis-timeout", "1").start();
+
+        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(node.waitFor()).as(output).isEqualTo(1);
+        assertThat(output).contains("cannot reach Redis").doesNotContain("--state-file");
+    }
+
+    /** The server's own process (parley.server.Main) with PARLEY_STATE_FILE set, started and listening. */
+    private static final class ServerProcess {
+        private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+        final Process process;
+        final List<String> output = new CopyOnWriteArrayList<>();
+        final int port;
+        private final Thread reader;
+
+        ServerProcess(Path stateFile) throws Exception {
+            process = builder(stateFile).start();
+            CompletableFuture<Integer> listening = new CompletableFuture<>();
+            reader = new Thread(() -> {
+                try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        output.add(line);
+                        Matcher matcher = LISTENING.matcher(line);
+                        if (matcher.find()) {
+                            listening.complete(Integer.parseInt(matcher.group(1)));
+                        }
+                    }
+                } catch (IOException e) {
+                    listening.completeExceptionally(e);
+                }
+                listening.completeExceptionally(new IOException("the server ended: " + output));
+            });
+            reader.setDaemon(true);
+            reader.start();
+            port = listening.get(30, TimeUnit.SECONDS);
+        }
+
+        /** Waits for the process to end and its output to be read. */
+        void awaitEnd() throws InterruptedException {
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("ended").isTrue();
+            reader.join(5_000);
+        }
+
+        static ProcessBuilder builder(Path stateFile, String... options) {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx128m", "-cp", System.getProperty("java.class.path"), "parley.server.Main",
+                    "--host", "127.0.0.1", "--port", "0"));
+            command.addAll(List.of(options));
+            var builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("PARLEY_STATE_FILE", stateFile.toString());
+            return builder;
         }
     }
 
