@@ -85,6 +85,31 @@ class RestartRulesTest {
     }
 
     @Test
+    void aSmallerResumeBufferAfterTheRestartKeepsTheNewestMessagesAndCountsTheRestAsMissed() {
+        var alice = user("alice");
+        var bob = user("bob");
+        join(alice, "lobby");
+        join(bob, "lobby");
+        for (int i = 1; i <= 8; i++) {
+            send(alice, codec.encode(new ClientEvent.Say("lobby", "m" + i, null)));
+        }
+        String token = token(bob);
+        ChatState saved = chat.save();
+        chat.close();
+
+        chat = ChatService.alone(codec, ChatLimits.defaults().withGracePeriod(GRACE).withHistory(2, 3), clock);
+        router = ChatHandlers.router(chat, codec);
+        chat.restore(saved);
+        var again = new RecordingPeer("bob-2");
+        ChatUser resumed = resume(token, again);
+        send(resumed, codec.encode(new ClientEvent.Join("lobby", "2", null, null)));
+
+        Joined joined = again.last(Joined.class);
+        assertThat(joined.history()).extracting(ServerEvent.Message::text).containsExactly("m6", "m7", "m8");
+        assertThat(joined.missed()).isEqualTo(3);
+    }
+
+    @Test
     void aStateIsRestoredOnlyIntoAnEmptyChat() {
         ChatState saved = chat.save();
         user("carol");
