@@ -181,8 +181,9 @@ public final class WebSocketServer {
     /**
      * Drains for a restart: the port stops accepting (a load balancer's next connect fails at once and goes to
      * another node), and every client is closed with 1012 (service restart), to come back at once, resuming, on
-     * another node; a client that still gets in is closed so too, and {@code /health} answers 503. Users are
-     * dropped, not gone: their sessions wait for them in the cluster.
+     * another node or on this server once it is back; a client that still gets in is closed so too, and
+     * {@code /health} answers 503. Users are dropped, not gone: their sessions wait for them in the cluster, or in
+     * the state a server alone saves.
      */
     public void drain() {
         turnAway(new PeerRegistry.TurnAway(CloseCodes.SERVICE_RESTART, "service restart: reconnect now"));
