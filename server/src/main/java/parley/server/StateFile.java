@@ -66,12 +66,13 @@ final class StateFile {
         }
         long started = System.nanoTime();
         ChatState state;
+        int waiting;
         try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             state = JSONB.fromJson(reader, ChatState.class);
             if (state == null) {
                 throw new JsonbException("the file is empty");
             }
-            chat.restore(state);
+            waiting = chat.restore(state);
         } catch (IOException | JsonbException | IllegalArgumentException | NullPointerException e) {
             setAside(e);
             return;
@@ -81,8 +82,15 @@ final class StateFile {
         } catch (IOException e) {
             log.warn("Could not remove the saved state {} after restoring it: {}", path, e.toString());
         }
-        log.info("Restored {} users in {} rooms from {} (saved {} ago) in {} ms", state.users().size(),
-                state.rooms().size(), path, ago(state.savedAt()), (System.nanoTime() - started) / 1_000_000);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        if (waiting == state.users().size()) {
+            log.info("Restored {} users in {} rooms from {} (saved {} ago) in {} ms", waiting, state.rooms().size(),
+                    path, ago(state.savedAt()), millis);
+        } else {
+            log.info("Restored {} users in {} rooms from {} (saved {} ago) in {} ms; {} of them wait to resume, the"
+                    + " others' grace period ran out", state.users().size(), state.rooms().size(), path,
+                    ago(state.savedAt()), millis, waiting);
+        }
     }
 
     /** Writes the state: to a temporary file beside it first, then renamed over, so a crash leaves no half file. */

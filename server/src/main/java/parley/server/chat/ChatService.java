@@ -82,11 +82,13 @@ public final class ChatService implements Chat, AutoCloseable {
     /**
      * Puts back what a stopped server saved, before anyone connects: its users resume as after a dropped connection.
      *
+     * @return how many users wait to resume (the others' grace period ran out while the server was down)
      * @throws IllegalArgumentException for a state of another format
      */
-    public void restore(ChatState state) {
-        restarts.restore(state);
+    public int restore(ChatState state) {
+        int waiting = restarts.restore(state);
         whisperNumbers.accumulateAndGet(state.lastWhisperId(), Math::max);
+        return waiting;
     }
 
     /** How many users have a live connection here (the others wait to resume). */

@@ -69,10 +69,11 @@ final class Restarts {
      * once, as they would have had the server kept running. A user or room that appears twice (a file edited by
      * hand) is taken once.
      *
+     * @return how many users wait to resume (those whose grace period has not run out)
      * @throws IllegalArgumentException for a state of another format
      * @throws IllegalStateException    when the chat holds users already
      */
-    void restore(ChatState state) {
+    int restore(ChatState state) {
         if (state.format() != ChatState.FORMAT) {
             throw new IllegalArgumentException("saved state of format " + state.format() + ", this server reads "
                     + ChatState.FORMAT);
@@ -106,6 +107,7 @@ final class Restarts {
             restoreRoom(saved, usersByKey);
         }
         sessions.expireDroppedUsers();
+        return here.users.size();
     }
 
     private void restoreRoom(ChatState.SavedRoom saved, Map<String, ChatUser> usersByKey) {

@@ -41,7 +41,7 @@ class RestartRulesTest {
         chat.drop(alice, alice.peer());
         clock.advance(Duration.ofSeconds(100));
 
-        restart(Duration.ofSeconds(10));
+        assertThat(restart(Duration.ofSeconds(10))).as("users waiting to resume").isEqualTo(2);
         var bobAgain = new RecordingPeer("bob-2");
         ChatUser resumedBob = resume(bobsToken, bobAgain);
         send(resumedBob, codec.encode(new ClientEvent.Join("lobby", null)));
@@ -63,8 +63,9 @@ class RestartRulesTest {
         join(alice, "lobby");
         String token = token(alice);
 
-        restart(GRACE);
+        int waiting = restart(GRACE);
 
+        assertThat(waiting).as("users waiting to resume").isZero();
         assertThat(resume(token, new RecordingPeer("alice-late"))).isNull();
         assertThat(chat.health()).containsEntry("users", 0).containsEntry("rooms", 0);
         assertThat(user("alice").nick()).as("the nickname is free").isEqualTo("alice");
@@ -128,14 +129,14 @@ class RestartRulesTest {
         assertThat(fresh.health()).containsEntry("users", 0);
     }
 
-    /** The server stops (saving), stays down for {@code down}, and starts again (restoring). */
-    private void restart(Duration down) {
+    /** The server stops (saving), stays down for {@code down}, and starts again (restoring): the users waiting. */
+    private int restart(Duration down) {
         ChatState saved = chat.save();
         chat.close();
         clock.advance(down);
         chat = newChat();
         router = ChatHandlers.router(chat, codec);
-        chat.restore(saved);
+        return chat.restore(saved);
     }
 
     private ChatService newChat() {
