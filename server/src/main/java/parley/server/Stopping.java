@@ -11,14 +11,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * How the server stops, on SIGTERM or an administrator's drain, once. A server alone closes every connection
- * with 1001: its users leave. A server alone with a state file closes them with 1012 instead, waits for the close
- * handshakes, and saves its chat: after the restart its users resume. A cluster node drains: its clients are
+ * with 1001: its users leave. A server alone with a state file closes them with 1012 instead, waits until every
+ * user is dropped, and saves its chat: after the restart its users resume. A cluster node drains: its clients are
  * closed with 1012 and come back at once, resuming, on other nodes; the node keeps renewing their sessions until
  * every user has moved (or the grace period is over), so that nobody sees them leave, and then stops.
  */
 final class Stopping {
     private static final Logger log = LoggerFactory.getLogger(Stopping.class);
-    /** How long a server alone waits for its clients to answer the 1012 before it saves the chat. */
+    /**
+     * How long a server alone waits, at most, for its connections to close before it saves the chat. Each user is
+     * dropped as the server closes its connection (the client's answer is not awaited), so this passes only if the
+     * transport itself is stuck; a user still connected then is saved as dropped at that moment.
+     */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final ChatService chat;
@@ -58,7 +62,7 @@ final class Stopping {
         } else if (stateFile != null) {
             log.info("Stopping: clients come back and resume after the restart (close 1012)");
             server.drain();
-            // Each user is dropped when its client answers the close; then nothing more can change the chat.
+            // Each user is dropped as its connection closes; then nothing more can change the chat.
             long until = System.nanoTime() + CLOSE_WAIT.toNanos();
             while (chat.connectedUsers() > 0 && System.nanoTime() < until) {
                 sleep(20);

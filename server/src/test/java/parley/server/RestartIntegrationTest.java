@@ -106,6 +106,31 @@ class RestartIntegrationTest {
     }
 
     @Test
+    void aClientThatDoesNotAnswerThe1012DoesNotHoldUpTheSaveAndResumesAfterTheRestart() throws Exception {
+        StateFile stateFile = new StateFile(directory.resolve("state.json"));
+        var first = chat();
+        var stopping = new Stopping(first, false, ChatLimits.DEFAULT_GRACE_PERIOD, stateFile);
+        stopping.serving(serve(first));
+        var quiet = RawWebSocket.connect(port(0), null);
+        String token = quiet.await(ServerEvent.Welcome.class).resume();
+        quiet.sendText("{\"type\":\"nick\",\"nick\":\"quiet\",\"ref\":\"n\"}");
+        quiet.await(ServerEvent.Ok.class);
+
+        long started = System.nanoTime();
+        stopping.stop();
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(tookMillis).as("no wait for a close answer that never comes").isLessThan(1_000);
+        var second = chat();
+        stateFile.restoreInto(second);
+        serve(second);
+        var again = track(WireClient.resume(port(1), token));
+        assertThat(again.await(ServerEvent.Welcome.class)).extracting(ServerEvent.Welcome::resumed, ServerEvent.Welcome::nick)
+                .containsExactly(true, "quiet");
+        quiet.close();
+    }
+
+    @Test
     void aStateFileThatCannotBeReadIsSetAsideAndTheServerStartsEmpty() throws Exception {
         Path path = directory.resolve("state.json");
         Files.writeString(path, "{\"format\":1,\"users\":[{\"nick\":");
