@@ -44,11 +44,11 @@ final class Directory {
 
     /** A new user here, not yet under its nickname. */
     ChatUser newUser(Peer peer, String nick) {
-        return new ChatUser(serials.incrementAndGet(), peer, nick, clock.millis());
+        return newUser(peer, nick, clock.millis());
     }
 
-    /** A user as a saved state had them, connected since {@code connectedAt}; not yet under its nickname. */
-    ChatUser restoredUser(Peer peer, String nick, long connectedAt) {
+    /** A user connected since {@code connectedAt} (a saved state's), not yet under its nickname. */
+    ChatUser newUser(Peer peer, String nick, long connectedAt) {
         return new ChatUser(serials.incrementAndGet(), peer, nick, connectedAt);
     }
 

@@ -88,7 +88,7 @@ final class Restarts {
             if (Names.problemWith(nick, Names.MAX_NICK_LENGTH, "a nickname") != null || saved.resumeToken() == null) {
                 continue;
             }
-            ChatUser user = here.restoredUser(BEFORE_RESTART, nick, saved.connectedAt());
+            ChatUser user = here.newUser(BEFORE_RESTART, nick, saved.connectedAt());
             if (here.usersByNickKey.putIfAbsent(user.nickKey(), user) != null) {
                 continue;
             }
@@ -115,7 +115,11 @@ final class Restarts {
         if (ChatRules.checkRoomName(name) != null) {
             return;
         }
-        Room room = new Room(name, Names.key(name), here.limits.historySize(), here.limits.resumeBuffer());
+        String key = Names.key(name);
+        if (here.roomsByKey.containsKey(key)) {
+            return;
+        }
+        Room room = new Room(name, key, here.limits.historySize(), here.limits.resumeBuffer());
         synchronized (room) {
             List<ServerEvent.Message> messages = saved.messages().stream()
                     .filter(message -> isIdUpTo(message.id(), saved.lastId()))
@@ -129,9 +133,8 @@ final class Restarts {
                     member.rooms().add(room);
                 }
             }
-            if (room.members().isEmpty() || here.roomsByKey.putIfAbsent(room.key(), room) != null) {
-                room.members().forEach(member -> member.rooms().remove(room));
-                room.close();
+            if (!room.members().isEmpty()) {
+                here.roomsByKey.put(key, room);
             }
         }
     }

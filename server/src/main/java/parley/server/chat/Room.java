@@ -227,7 +227,7 @@ public final class Room {
 
     /** The most recent messages, as a plain joiner gets them. */
     List<ServerEvent.Message> history() {
-        List<ServerEvent.Message> all = List.copyOf(buffer);
+        List<ServerEvent.Message> all = buffered();
         return all.subList(Math.max(0, all.size() - historySize), all.size());
     }
 
